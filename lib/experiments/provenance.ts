@@ -1,0 +1,54 @@
+/**
+ * What is recorded next to every result (Standards: "records its config, seeds, versions
+ * and backend"): package versions, git commit, Node version, backend.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import type { BackendInfo } from "../backend";
+
+export interface Provenance {
+  package: string;
+  gitCommit: string;
+  /** True when the working tree had uncommitted changes under lib/. */
+  gitDirty: boolean;
+  node: string;
+  versions: Record<string, string>;
+  backend: BackendInfo;
+}
+
+/**
+ * The repository root. Resolved through symlinks: notebooks import lib/ through the
+ * notebooks/lib symlink, and tslab keeps the symlinked path in __dirname.
+ */
+export const REPO_ROOT = join(realpathSync(__dirname), "..", "..");
+
+function installedVersion(name: string): string {
+  try {
+    return JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return "not installed";
+  }
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync("git", args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+export function provenance(backend: BackendInfo): Provenance {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
+  return {
+    package: `${pkg.name}@${pkg.version}`,
+    gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown",
+    gitDirty: (git(["status", "--porcelain", "--", "lib"]) ?? "") !== "",
+    node: process.version,
+    versions: Object.fromEntries(
+      ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "tslab"].map((n) => [n, installedVersion(n)]),
+    ),
+    backend,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Showing figures and tables in the tslab kernel (STACK.md). A figure is sent as ONE
+ * display message carrying several MIME types, so each front end picks what it can show:
+ *  - text/html: the static PNG inside a <div>, plus a script that loads the pinned plotly
+ *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet) and replaces the
+ *    image by the interactive plot. Where scripts do not run (untrusted notebooks, GitHub)
+ *    the image stays.
+ *  - image/png: the same static image, for viewers that skip HTML;
+ *  - text/plain: the title.
+ * tslab's public `display` sends one MIME type per call, so this uses its internal
+ * `lastWriteDisplayData` (tslab is pinned exactly for that reason).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import * as dfd from "danfojs";
+import { REPO_ROOT } from "../experiments/provenance";
+import type { Figure } from "./figures";
+import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
+
+export const FIGURES_DIR = join(REPO_ROOT, "figures");
+
+type MimeBundle = Record<string, string>;
+
+function sendDisplay(data: MimeBundle): void {
+  let jupyter: { lastWriteDisplayData: ((d: unknown, update: boolean) => void) | null };
+  try {
+    jupyter = require("tslab/dist/jupyter");
+  } catch {
+    jupyter = { lastWriteDisplayData: null };
+  }
+  if (jupyter.lastWriteDisplayData == null) {
+    process.stdout.write(`${data["text/plain"]}\n`);
+    return;
+  }
+  jupyter.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+}
+
+/**
+ * Paths, relative to possible Jupyter server roots, at which the server may serve the plotly
+ * bundle: relative to the repository root first, then to each of its ancestors.
+ */
+export function plotlyServerPaths(): string[] {
+  const rel = relative(REPO_ROOT, plotlyBundlePath()).split(sep).join("/");
+  const parts = REPO_ROOT.split(sep).filter((p) => p.length > 0);
+  const out = [rel];
+  for (let i = parts.length - 1; i >= 0; i--) out.push(`${parts.slice(i).join("/")}/${rel}`);
+  return out;
+}
+
+const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+
+/** The MIME bundle of a figure (pure; `png` null when no static image could be made). */
+export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: string; width: number; height: number; title: string }): MimeBundle {
+  const image = png
+    ? `<img class="nppo-static" alt="${opts.title.replace(/"/g, "&quot;")}" style="width:100%" src="data:image/png;base64,${png.toString("base64")}">`
+    : `<pre class="nppo-static">${staticExportUnavailableReason() || "no static image"}</pre>`;
+  const script = `(function () {
+  var el = document.currentScript && document.currentScript.previousElementSibling;
+  if (!el || el.id !== ${json(opts.id)}) el = document.getElementById(${json(opts.id)});
+  if (!el) return;
+  var fig = ${json({ data: figure.data, layout: { ...figure.layout, width: undefined, height: opts.height, autosize: true } })};
+  var paths = ${json(plotlyServerPaths())};
+  function draw(P) {
+    var holder = document.createElement("div");
+    el.appendChild(holder);
+    P.newPlot(holder, fig.data, fig.layout, { responsive: true, displaylogo: false }).then(function () {
+      var img = el.querySelector(".nppo-static");
+      if (img) img.parentNode.removeChild(img);
+    });
+  }
+  if (window.Plotly) { draw(window.Plotly); return; }
+  var base = "/";
+  var cfg = document.getElementById("jupyter-config-data");
+  if (cfg) { try { base = JSON.parse(cfg.textContent).baseUrl || base; } catch (e) {} }
+  else if (document.body && document.body.getAttribute("data-base-url")) { base = document.body.getAttribute("data-base-url"); }
+  if (base.charAt(base.length - 1) !== "/") base += "/";
+  function tryAt(i) {
+    if (i >= paths.length) return;
+    var url = base + "files/" + paths[i];
+    if (typeof window.requirejs === "function" && window.define && window.define.amd) {
+      window.requirejs.config({ paths: { nppo_plotly: url.replace(/\\.js$/, "") } });
+      window.requirejs(["nppo_plotly"], function (P) { window.Plotly = P; draw(P); },
+        function () { window.requirejs.undef("nppo_plotly"); tryAt(i + 1); });
+    } else {
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = function () { if (window.Plotly) draw(window.Plotly); else tryAt(i + 1); };
+      s.onerror = function () { tryAt(i + 1); };
+      document.head.appendChild(s);
+    }
+  }
+  tryAt(0);
+})();`;
+  const bundle: MimeBundle = {
+    "text/html": `<div id="${opts.id}" class="nppo-figure" style="max-width:${opts.width}px">${image}</div>\n<script type="text/javascript">${script}</script>`,
+    "text/plain": `[figure] ${opts.title}`,
+  };
+  if (png) bundle["image/png"] = png.toString("base64");
+  return bundle;
+}
+
+function figureTitle(figure: Figure): string {
+  const t = figure.layout.title as { text?: string } | string | undefined;
+  return typeof t === "string" ? t : t?.text ?? "figure";
+}
+
+/**
+ * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
+ * when `name` is given, write figures/<name>.png and figures/<name>.svg.
+ */
+export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
+  const width = opts.width ?? 820;
+  const height = opts.height ?? 520;
+  const exporter = await staticExporter();
+  const png = exporter ? await exporter.png(figure, width, height, 1) : null;
+  if (exporter && opts.name) {
+    mkdirSync(FIGURES_DIR, { recursive: true });
+    writeFileSync(join(FIGURES_DIR, `${opts.name}.png`), await exporter.png(figure, width, height, 2));
+    writeFileSync(join(FIGURES_DIR, `${opts.name}.svg`), await exporter.svg(figure, width, height));
+  }
+  const id = `nppo-${createHash("sha256").update(json(figure)).digest("hex").slice(0, 12)}`;
+  sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(figure) }));
+}
+
+/** Rows (as written by the experiments) to a danfojs DataFrame. */
+export function toDataFrame(rows: Record<string, unknown>[]): dfd.DataFrame {
+  return new dfd.DataFrame(rows);
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function formatValue(v: unknown, digits: number): string {
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(digits);
+  return String(v);
+}
+
+/** The HTML and plain-text rendering of a DataFrame (pure). */
+export function tableBundle(df: dfd.DataFrame, opts: { caption?: string; digits?: number } = {}): MimeBundle {
+  const digits = opts.digits ?? 4;
+  const columns = df.columns as string[];
+  const values = df.values as unknown[][];
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const body = values.map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatValue(v, digits))}</td>`).join("")}</tr>`).join("\n");
+  const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : "";
+  const widths = columns.map((c, j) => Math.max(c.length, ...values.map((r) => formatValue(r[j], digits).length)));
+  const text = [columns.map((c, j) => c.padStart(widths[j])).join("  "), ...values.map((r) => r.map((v, j) => formatValue(v, digits).padStart(widths[j])).join("  "))].join("\n");
+  return {
+    "text/html": `<table class="dataframe nppo-table">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+    "text/plain": (opts.caption ? `${opts.caption}\n` : "") + text,
+  };
+}
+
+/** Show a danfojs DataFrame (or rows) as an HTML table, with a plain-text fallback. */
+export function showTable(table: dfd.DataFrame | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
+  const df = Array.isArray(table) ? toDataFrame(table) : table;
+  sendDisplay(tableBundle(df, opts));
+}

@@ -1,0 +1,75 @@
+/**
+ * Progress for long work (Standards: "a bar in the terminal, an updating line in a
+ * notebook"). In the tslab kernel the line is one display that is updated in place; in a
+ * terminal a bar on stderr redrawn with \r; in a log (no TTY) a line every 10%.
+ */
+
+export interface Progress {
+  /** Count `n` more units of work done. */
+  tick(n?: number): void;
+  /** Mark the work finished and print the total time. */
+  done(): void;
+}
+
+type TextDisplay = { text(s: string): void };
+
+function notebookDisplay(): TextDisplay | null {
+  if (!process.argv.some((a) => a.includes("tslab"))) return null;
+  try {
+    const jupyter = require("tslab/dist/jupyter");
+    if (jupyter.lastWriteDisplayData == null) return null;
+    return require("tslab").newDisplay() as TextDisplay;
+  } catch {
+    return null;
+  }
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${Math.round(s - 60 * m)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+/** Start reporting progress of `total` units of work labelled `label`. */
+export function progress(label: string, total: number): Progress {
+  const start = Date.now();
+  let doneUnits = 0;
+  let lastDraw = 0;
+  let lastDecile = -1;
+  const display = notebookDisplay();
+  const tty = process.stderr.isTTY === true;
+  const line = (final: boolean) => {
+    const elapsed = (Date.now() - start) / 1000;
+    const frac = total > 0 ? Math.min(1, doneUnits / total) : 1;
+    const eta = frac > 0 ? (elapsed * (1 - frac)) / frac : NaN;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    const bar = "█".repeat(filled) + "░".repeat(width - filled);
+    const timing = final ? `done in ${formatSeconds(elapsed)}` : `${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
+    return `${label} ${bar} ${doneUnits}/${total} (${(100 * frac).toFixed(0)}%) ${timing}`;
+  };
+  const draw = (final: boolean) => {
+    if (display) display.text(line(final));
+    else if (tty) process.stderr.write(`\r${line(final)}${final ? "\n" : ""}`);
+    else {
+      const decile = Math.floor((10 * doneUnits) / Math.max(1, total));
+      if (final || decile > lastDecile) process.stderr.write(`${line(final)}\n`);
+      lastDecile = decile;
+    }
+  };
+  draw(false);
+  return {
+    tick(n = 1) {
+      doneUnits += n;
+      const now = Date.now();
+      if (now - lastDraw > 200 || doneUnits >= total) {
+        lastDraw = now;
+        draw(false);
+      }
+    },
+    done() {
+      draw(true);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Static PNG/SVG of plotly figures through a headless Chromium driven by playwright-core
+ * (STACK.md: ~8–10 s to start and load plotly, then ~0.1–0.2 s per PNG). One browser per
+ * process, started on first use. Where Chromium is missing the exporter is null and a
+ * clear message says why, so callers can skip static export instead of failing.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { Figure } from "./figures";
+
+export const CHROMIUM_ENV = "NPPO_CHROMIUM";
+const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export interface StaticExporter {
+  /** `scale` multiplies the pixel size (2 for files, 1 for what is embedded in notebooks). */
+  png(figure: Figure, width: number, height: number, scale?: number): Promise<Buffer>;
+  svg(figure: Figure, width: number, height: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Path of the pinned plotly bundle, shipped to every browser that shows a figure. */
+export function plotlyBundlePath(): string {
+  return require.resolve("plotly.js-dist-min/plotly.min.js");
+}
+
+let exporter: Promise<StaticExporter | null> | null = null;
+let unavailableReason = "";
+
+/** Why the exporter is null (empty when it is available or not yet asked for). */
+export function staticExportUnavailableReason(): string {
+  return unavailableReason;
+}
+
+async function launch(): Promise<StaticExporter | null> {
+  const executablePath = process.env[CHROMIUM_ENV] || DEFAULT_CHROMIUM;
+  if (!existsSync(executablePath)) {
+    unavailableReason = `static figure export skipped: no Chromium at ${executablePath} (install Debian's chromium, or set ${CHROMIUM_ENV})`;
+    return null;
+  }
+  const { chromium } = require("playwright-core");
+  const browser = await chromium.launch({ executablePath, args: FLAGS });
+  const page = await browser.newPage();
+  await page.setContent("<!doctype html><html><body></body></html>");
+  await page.addScriptTag({ content: readFileSync(plotlyBundlePath(), "utf8") });
+  const render = (figure: Figure, width: number, height: number, format: "png" | "svg", scale: number): Promise<string> =>
+    page.evaluate(
+      ({ figure, width, height, format, scale }: { figure: Figure; width: number; height: number; format: string; scale: number }) =>
+        (globalThis as any).Plotly.toImage({ data: figure.data, layout: figure.layout }, { format, width, height, scale }),
+      { figure, width, height, format, scale },
+    );
+  return {
+    async png(figure, width, height, scale = 2) {
+      const url = await render(figure, width, height, "png", scale);
+      return Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+    },
+    async svg(figure, width, height) {
+      const url = await render(figure, width, height, "svg", 1);
+      return decodeURIComponent(url.slice(url.indexOf(",") + 1));
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** The process's exporter, or null (see `staticExportUnavailableReason`). */
+export function staticExporter(): Promise<StaticExporter | null> {
+  if (!exporter) exporter = launch();
+  return exporter;
+}
+
+/** Close the browser if one was started; the next call to `staticExporter` starts a new one. */
+export async function closeStaticExporter(): Promise<void> {
+  if (!exporter) return;
+  const e = await exporter;
+  exporter = null;
+  if (e) await e.close();
+}

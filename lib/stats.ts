@@ -1,0 +1,102 @@
+/**
+ * Small statistics used to compare measurements with rates (SPEC §7): means with standard
+ * errors over replicas, and least-squares log-log slopes with 95% confidence intervals.
+ */
+
+/** Mean and standard error of the mean (sample s.d./√n; 0 when n = 1). */
+export function meanAndStandardError(values: ArrayLike<number>): { mean: number; standardError: number; n: number } {
+  const n = values.length;
+  if (n === 0) throw new RangeError("values must be non-empty");
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  if (n === 1) return { mean, standardError: 0, n };
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  return { mean, standardError: Math.sqrt(ss / (n - 1) / n), n };
+}
+
+/** Two-sided 97.5% quantile of Student's t with `dof` degrees of freedom (table, then normal). */
+export function tQuantile975(dof: number): number {
+  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  if (!Number.isInteger(dof) || dof < 1) throw new RangeError(`dof must be a positive integer, got ${dof}`);
+  return dof <= table.length ? table[dof - 1] : 1.96 + 2.5 / dof;
+}
+
+/** A fitted power law y ≈ c·x^slope, with the slope's 95% CI. */
+export interface PowerLawFit {
+  slope: number;
+  /** Half-width of the 95% confidence interval of the slope (t-based; NaN with < 3 points). */
+  slopeCi95: number;
+  /** c = exp(intercept). */
+  constant: number;
+  points: number;
+}
+
+/**
+ * Least-squares fit of log y = log c + slope·log x. Points with y ≤ 0 are rejected (a
+ * log-log slope is undefined there), not dropped silently.
+ */
+export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): PowerLawFit {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`x and y must have equal length, got ${n} and ${y.length}`);
+  if (n < 2) throw new RangeError(`a power-law fit needs at least 2 points, got ${n}`);
+  const lx: number[] = [];
+  const ly: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!(x[i] > 0) || !(y[i] > 0)) throw new RangeError(`power-law fit needs positive values, got x=${x[i]}, y=${y[i]} at index ${i}`);
+    lx.push(Math.log(x[i]));
+    ly.push(Math.log(y[i]));
+  }
+  const mx = lx.reduce((a, b) => a + b, 0) / n;
+  const my = ly.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (lx[i] - mx) ** 2;
+    sxy += (lx[i] - mx) * (ly[i] - my);
+  }
+  if (sxx === 0) throw new RangeError("power-law fit needs at least two distinct x values");
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += (ly[i] - intercept - slope * lx[i]) ** 2;
+  const slopeCi95 = n > 2 ? tQuantile975(n - 2) * Math.sqrt(rss / (n - 2) / sxx) : NaN;
+  return { slope, slopeCi95, constant: Math.exp(intercept), points: n };
+}
+
+/**
+ * The constant c of a reference curve c·g(x) fitted to data in log space with the shape g
+ * fixed: log c = mean(log y − log g(x)). This is how every "rate curve with its constant
+ * fitted" is drawn (SPEC §7).
+ */
+export function fitConstant(x: ArrayLike<number>, y: ArrayLike<number>, shape: (x: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const g = shape(x[i]);
+    if (!(y[i] > 0) || !(g > 0)) throw new RangeError(`fitConstant needs positive values, got y=${y[i]}, g=${g} at index ${i}`);
+    s += Math.log(y[i]) - Math.log(g);
+  }
+  return Math.exp(s / x.length);
+}
+
+/** One group of `summarise`: the grouping values, then mean, standard error and count. */
+export type Summary = Record<string, number | string> & { mean: number; standardError: number; n: number };
+
+/**
+ * Mean ± standard error of `value` over rows sharing the values of `by` (e.g. over
+ * replicas at each width), groups in order of first appearance.
+ */
+export function summarise(rows: Record<string, unknown>[], by: string[], value: string): Summary[] {
+  const groups = new Map<string, { keys: Record<string, number | string>; values: number[] }>();
+  for (const row of rows) {
+    const keys: Record<string, number | string> = {};
+    for (const b of by) keys[b] = row[b] as number | string;
+    const id = JSON.stringify(by.map((b) => keys[b]));
+    const v = row[value];
+    if (typeof v !== "number") throw new RangeError(`column "${value}" must be numeric, got ${JSON.stringify(v)}`);
+    if (!groups.has(id)) groups.set(id, { keys, values: [] });
+    groups.get(id)!.values.push(v);
+  }
+  return [...groups.values()].map(({ keys, values }) => ({ ...keys, ...meanAndStandardError(values) }) as Summary);
+}

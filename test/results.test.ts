@@ -1,0 +1,105 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
+import { canonicalJson, runCached } from "../lib/experiments/cache";
+import { fitPowerLaw, fitConstant, meanAndStandardError, summarise } from "../lib/stats";
+import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
+import { parseScale } from "../lib/experiments/scale";
+import { figureBundle, tableBundle, toDataFrame, plotlyServerPaths } from "../lib/report/display";
+import { logLogFigure, powerOfTwoTicks } from "../lib/report/figures";
+
+const backend = { backend: "cpu" as const, chosenBy: "test", tfjsVersion: "test" };
+
+test("CSV round-trips float64 exactly, quotes strings, refuses non-finite values", () => {
+  const rows = [{ m: 64, x: 0.1 + 0.2, s: 'a,"b"', flag: true }, { m: 128, x: 1e-300, s: "plain", flag: false }];
+  const back = parseCsv(toCsv(rows));
+  assert.deepEqual(back, rows);
+  assert.throws(() => toCsv([{ m: 1, x: NaN }]), /refusing to write non-finite value NaN in column "x", row 0/);
+  assert.throws(() => toCsv([{ m: 1, x: 2 }, { m: 1 }]), /row 1 lacks column "x"/);
+});
+
+test("atomic write leaves no temp file and replaces the whole file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  const path = join(dir, "a", "f.txt");
+  writeFileAtomic(path, "one");
+  writeFileAtomic(path, "two");
+  assert.equal(readFileSync(path, "utf8"), "two");
+  assert.deepEqual(readdirSync(join(dir, "a")), ["f.txt"]);
+});
+
+test("cache: an unchanged config is read back, not recomputed; key ignores key order", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  let calls = 0;
+  const compute = () => {
+    calls++;
+    return [{ m: 1, v: 0.5 }];
+  };
+  const a = await runCached("exp", { b: 1, a: [1, 2] }, backend, compute, dir);
+  const b = await runCached("exp", { a: [1, 2], b: 1 }, backend, compute, dir);
+  assert.equal(calls, 1);
+  assert.equal(a.fromCache, false);
+  assert.equal(b.fromCache, true);
+  assert.deepEqual(b.rows, a.rows);
+  await runCached("exp", { a: [1, 2], b: 2 }, backend, compute, dir);
+  assert.equal(calls, 2);
+  assert.equal(canonicalJson({ b: 1, a: { d: 1, c: 2 } }), '{"a":{"c":2,"d":1},"b":1}');
+});
+
+test("power-law fit recovers an exact exponent; constant fit; mean and standard error by hand", () => {
+  const x = [64, 256, 1024, 4096];
+  const fit = fitPowerLaw(x, x.map((m) => 3 * m ** -0.5));
+  assert.ok(Math.abs(fit.slope + 0.5) < 1e-12);
+  assert.ok(Math.abs(fit.constant - 3) < 1e-9);
+  assert.ok(fit.slopeCi95 < 1e-9);
+  assert.ok(Math.abs(fitConstant(x, x.map((m) => 7 * m ** -1.5), (m) => m ** -1.5) - 7) < 1e-9);
+  const s = meanAndStandardError([1, 2, 3, 4]);
+  assert.equal(s.mean, 2.5);
+  assert.ok(Math.abs(s.standardError - Math.sqrt(5 / 3 / 4)) < 1e-15);
+  assert.throws(() => fitPowerLaw([1, 2], [1, 0]), /positive values/);
+  const groups = summarise([{ m: 1, v: 1 }, { m: 2, v: 5 }, { m: 1, v: 3 }], ["m"], "v");
+  assert.deepEqual(groups.map((g) => [g.m, g.mean, g.n]), [[1, 2, 2], [2, 5, 1]]);
+});
+
+test("network sweep (smoke): rows per width × replica, positive errors, same seed ⇒ byte-identical CSV", async () => {
+  const config = { widths: [32, 128], replicas: 3, dim: 4, points: 5, radius: 0.5, mdpSeed: 3, seed: 4 };
+  const a = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-a-")));
+  const b = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-b-")));
+  assert.equal(a.rows.length, 6);
+  assert.ok(a.rows.every((r) => (r.ntkMaxError as number) > 0 && (r.linearisationGap as number) >= 0));
+  assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
+  const meta = JSON.parse(readFileSync(join(a.dir, "meta.json"), "utf8"));
+  assert.deepEqual(meta.config, config);
+  assert.ok(["tensorflow", "wasm", "cpu"].includes(meta.provenance.backend.backend));
+});
+
+test("configs and scales are validated with the field and the rule", () => {
+  const ok = { widths: [8], replicas: 1, dim: 3, points: 2, radius: 1, mdpSeed: 0, seed: 0 };
+  assert.doesNotThrow(() => validateNetworkSweepConfig(ok));
+  assert.throws(() => validateNetworkSweepConfig({ ...ok, radius: -1 }), /radius must be > 0, got -1/);
+  assert.throws(() => validateNetworkSweepConfig({ ...ok, dim: 2 }), /dim must be >= 3, got 2/);
+  assert.throws(() => validateNetworkSweepConfig({ ...ok, widths: [8, 1.5] }), /widths\[1\] must be an integer, got 1.5/);
+  assert.throws(() => validateNetworkSweepConfig({ ...ok, width: [8] }), /unknown field "width"/);
+  assert.throws(() => parseScale("huge"), /NPPO_SCALE must be one of smoke, paper, got "huge"/);
+});
+
+test("figure bundle: static PNG inside the HTML and as image/png, script loads plotly from the server", () => {
+  const fig = logLogFigure({ title: "t</script>", xTitle: "x", yTitle: "y", traces: [], xValues: [4, 64] });
+  const png = Buffer.from([137, 80, 78, 71]);
+  const b = figureBundle(fig, png, { id: "fig1", width: 100, height: 100, title: "t" });
+  assert.equal(b["image/png"], png.toString("base64"));
+  assert.match(b["text/html"], /<img class="nppo-static"[^>]*src="data:image\/png;base64,iVBORw==">/);
+  assert.match(b["text/html"], /files\/" \+ paths\[i\]/);
+  assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
+  assert.equal(plotlyServerPaths()[0], "node_modules/plotly.js-dist-min/plotly.min.js");
+  assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);
+});
+
+test("table bundle renders a danfojs DataFrame as an HTML table", () => {
+  const t = tableBundle(toDataFrame([{ m: 64, "a<b": 0.123456 }]), { caption: "cap", digits: 3 });
+  assert.match(t["text/html"], /<caption>cap<\/caption><thead><tr><th>m<\/th><th>a&lt;b<\/th><\/tr><\/thead>/);
+  assert.match(t["text/html"], /<td>64<\/td><td>0.123<\/td>/);
+  assert.match(t["text/plain"], /0.123/);
+});
