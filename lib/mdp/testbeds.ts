@@ -1,0 +1,52 @@
+/**
+ * The named testbeds shipped in data/mdp/, each a Garnet spec plus its MDP seed, so every
+ * file can be regenerated bit for bit (`npm run testbeds`; a test checks the files match).
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "../experiments/provenance";
+import { Rng } from "../random";
+import { writeMdp } from "./format";
+import { garnet, GarnetSpec } from "./generators";
+import type { FiniteMdp } from "./mdp";
+
+export const MDP_DIR = join(REPO_ROOT, "data", "mdp");
+
+export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
+  {
+    mdpSeed: 1,
+    spec: {
+      name: "garnet-s4-a3",
+      description: "Small Garnet for CI: 4 states, 3 actions, branching 2, 10% uniform mixing, random unit features in R^6.",
+      states: 4, actions: 3, branching: 2, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.1, features: { kind: "random", dim: 6 },
+    },
+  },
+  {
+    mdpSeed: 2,
+    spec: {
+      name: "garnet-s10-a4",
+      description: "The notebooks' default: 10 states, 4 actions, branching 3, 5% uniform mixing, random unit features in R^8.",
+      states: 10, actions: 4, branching: 3, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.05, features: { kind: "random", dim: 8 },
+    },
+  },
+  {
+    mdpSeed: 3,
+    spec: {
+      name: "garnet-s50-a5",
+      description: "The largest shipped testbed: 50 states, 5 actions, branching 5, 2% uniform mixing, γ = 0.95, random unit features in R^16.",
+      states: 50, actions: 5, branching: 5, rewardRange: [-1, 1], gamma: 0.95, mixing: 0.02, features: { kind: "random", dim: 16 },
+    },
+  },
+];
+
+export function buildTestbed(t: { spec: GarnetSpec; mdpSeed: number }): FiniteMdp {
+  return garnet(Rng.fromSeed(t.mdpSeed).split("mdp").split(t.spec.name), t.spec);
+}
+
+/** Write every named testbed to `dir` (default data/mdp/); returns the paths. */
+export function writeTestbeds(dir: string = MDP_DIR): string[] {
+  return TESTBEDS.map((t) => {
+    const path = join(dir, `${t.spec.name}.json`);
+    writeMdp(path, buildTestbed(t));
+    return path;
+  });
+}
