@@ -187,5 +187,15 @@ export interface SeedPair {
 }
 
 export function streams({ mdpSeed, seed }: SeedPair): { mdp: Rng; algorithm: Rng } {
-  return { mdp: Rng.fromSeed(mdpSeed).split("mdp"), algorithm: Rng.fromSeed(seed).split("algorithm") };
+  return { mdp: mdpStream(mdpSeed), algorithm: algorithmStream(seed) };
+}
+
+/** The MDP stream of a seed: testbeds, features, inputs. */
+export function mdpStream(mdpSeed: number): Rng {
+  return Rng.fromSeed(mdpSeed).split("mdp");
+}
+
+/** The algorithm stream of a seed: initialisations, sample streams, directions. */
+export function algorithmStream(seed: number): Rng {
+  return Rng.fromSeed(seed).split("algorithm");
 }

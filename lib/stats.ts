@@ -100,3 +100,17 @@ export function summarise(rows: Record<string, unknown>[], by: string[], value: 
   }
   return [...groups.values()].map(({ keys, values }) => ({ ...keys, ...meanAndStandardError(values) }) as Summary);
 }
+
+/**
+ * The smallest constant c with y ≤ c·g(x) at every point: how an upper bound with an unknown
+ * O(·) constant is drawn (a least-squares fit would cross the data and look violated).
+ */
+export function fitEnvelopeConstant(x: ArrayLike<number>, y: ArrayLike<number>, shape: (x: number) => number): number {
+  let c = 0;
+  for (let i = 0; i < x.length; i++) {
+    const g = shape(x[i]);
+    if (!(g > 0) || !Number.isFinite(y[i])) throw new RangeError(`fitEnvelopeConstant needs g > 0 and finite y, got y=${y[i]}, g=${g} at index ${i}`);
+    c = Math.max(c, y[i] / g);
+  }
+  return c;
+}

@@ -4,7 +4,7 @@
  * and their figures to figures/. Parses arguments and calls lib/ only.
  */
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseScale, SCALE_ENV } from "../lib/experiments/scale";
 import { ConfigError } from "../lib/experiments/validate";
 import { REPO_ROOT } from "../lib/experiments/provenance";
@@ -19,7 +19,7 @@ function parseArgs(argv: string[]): { scale: string; write: boolean; only: strin
     if (a === "--scale") scale = argv[++i] ?? "";
     else if (a.startsWith("--scale=")) scale = a.slice(8);
     else if (a === "--no-write") write = false;
-    else if (a.endsWith(".ipynb")) only.push(a);
+    else if (a.endsWith(".ipynb")) only.push(resolve(a));
     else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--no-write] [notebook.ipynb ...])`);
   }
   return { scale: parseScale(scale, "--scale"), write, only };
@@ -32,12 +32,13 @@ async function main(): Promise<number> {
   const start = Date.now();
   let failed = 0;
   for (const path of notebooks) {
-    process.stderr.write(`▶ ${path.slice(REPO_ROOT.length + 1)} (scale ${scale})\n`);
+    const name = relative(REPO_ROOT, path);
+    process.stderr.write(`▶ ${name} (scale ${scale})\n`);
     const run = await runNotebook(path, { env: { [SCALE_ENV]: scale }, write });
-    if (run.ok) process.stderr.write(`✔ ${path.slice(REPO_ROOT.length + 1)} in ${run.seconds.toFixed(1)} s\n`);
+    if (run.ok) process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s\n`);
     else {
       failed++;
-      process.stderr.write(`✘ ${path.slice(REPO_ROOT.length + 1)}: cell ${run.failure!.index} failed\n--- source ---\n${run.failure!.source}\n--- error ---\n${run.failure!.error}\n`);
+      process.stderr.write(`✘ ${name}: cell ${run.failure!.index} failed\n--- source ---\n${run.failure!.source}\n--- error ---\n${run.failure!.error}\n`);
     }
   }
   process.stderr.write(`${notebooks.length - failed} notebooks passed, ${failed} failed, ${((Date.now() - start) / 1000).toFixed(1)} s\n`);

@@ -32,7 +32,7 @@ test("the covering radius bounds the minimum radius of every policy's Q", () => 
   const mdp = garnet(Rng.fromSeed(4), { name: "g", states: 5, actions: 3, branching: 2, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.1, features: { kind: "random", dim: 6 } });
   const init = initNetwork(Rng.fromSeed(5), { replicas: 3, width: 64, dim: 6 });
   const basis = realizabilityBasis(init, mdp.features!);
-  const cover = coveringRadius(basis, rewardBound(mdp));
+  const cover = coveringRadius(basis, rewardBound(mdp)).radius;
   const rng = Rng.fromSeed(6);
   for (let i = 0; i < 20; i++) {
     const pi = energyPolicy(mdp, new Float64Array(15).map(() => 5 * rng.normal()));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { canonicalJson, runCached } from "../lib/experiments/cache";
-import { fitPowerLaw, fitConstant, meanAndStandardError, summarise } from "../lib/stats";
+import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
 import { parseScale } from "../lib/experiments/scale";
 import { figureBundle, tableBundle, toDataFrame, plotlyServerPaths } from "../lib/report/display";
@@ -102,4 +102,12 @@ test("table bundle renders a danfojs DataFrame as an HTML table", () => {
   assert.match(t["text/html"], /<caption>cap<\/caption><thead><tr><th>m<\/th><th>a&lt;b<\/th><\/tr><\/thead>/);
   assert.match(t["text/html"], /<td>64<\/td><td>0.123<\/td>/);
   assert.match(t["text/plain"], /0.123/);
+});
+
+test("envelope constant: the smallest c with y ≤ c·g(x), touching the data at one point", () => {
+  const x = [1, 2, 4, 8];
+  const y = [1, 0.9, 0.4, 0.1];
+  const c = fitEnvelopeConstant(x, y, (v) => v ** -0.5);
+  x.forEach((v, i) => assert.ok(y[i] <= c * v ** -0.5 + 1e-15));
+  assert.ok(x.some((v, i) => Math.abs(y[i] - c * v ** -0.5) < 1e-15));
 });

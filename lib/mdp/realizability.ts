@@ -41,7 +41,7 @@ export function realizabilityBasis(init: NetworkInit, features: Float64Array): R
     try {
       factors.push(cholesky(g, N));
     } catch (e) {
-      if (e instanceof SingularMatrixError) throw new RealizabilityError(`Φ₀ is rank-deficient for replica ${r} (Φ₀Φ₀ᵀ is singular to working precision; are two feature vectors equal, or is m too small?)`);
+      if (e instanceof SingularMatrixError) throw new RealizabilityError(`Φ₀ is rank-deficient for replica ${r} at m = ${init.width} (Φ₀Φ₀ᵀ is singular to working precision: m·d ≥ |S||A| is necessary, not sufficient; increase m, or check for equal feature vectors)`);
       throw e;
     }
     grams.push(g);
@@ -62,13 +62,17 @@ export function minimumRadius(basis: RealizabilityBasis, g: Float64Array): Float
   });
 }
 
-/** λ_min(Φ₀Φ₀ᵀ)^{-1/2}(√N·R_max + ‖NN₀‖), per replica: a radius that covers every |Q| ≤ R_max. */
-export function coveringRadius(basis: RealizabilityBasis, rewardBound: number): Float64Array {
+/**
+ * λ_min(Φ₀Φ₀ᵀ)^{-1/2}(√N·R_max + ‖NN₀‖), per replica: a radius that covers every |Q| ≤ R_max;
+ * with λ_min(Φ₀Φ₀ᵀ) itself. Both [R].
+ */
+export function coveringRadius(basis: RealizabilityBasis, rewardBound: number): { radius: Float64Array; lambdaMin: Float64Array } {
   const N = basis.points;
-  return Float64Array.from(basis.grams, (G, r) => {
-    const lambdaMin = symmetricEigenvalues(G, N)[0];
+  const lambdaMin = Float64Array.from(basis.grams, (G) => symmetricEigenvalues(G, N)[0]);
+  const radius = lambdaMin.map((lambda, r) => {
     let nn = 0;
     for (let j = 0; j < N; j++) nn += basis.nn0[r * N + j] ** 2;
-    return (Math.sqrt(N) * rewardBound + Math.sqrt(nn)) / Math.sqrt(lambdaMin);
+    return (Math.sqrt(N) * rewardBound + Math.sqrt(nn)) / Math.sqrt(lambda);
   });
+  return { radius, lambdaMin };
 }

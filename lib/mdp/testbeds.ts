@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
-import { Rng } from "../random";
+import { mdpStream } from "../random";
 import { writeMdp } from "./format";
 import { garnet, GarnetSpec } from "./generators";
 import type { FiniteMdp } from "./mdp";
@@ -39,7 +39,7 @@ export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
 ];
 
 export function buildTestbed(t: { spec: GarnetSpec; mdpSeed: number }): FiniteMdp {
-  return garnet(Rng.fromSeed(t.mdpSeed).split("mdp").split(t.spec.name), t.spec);
+  return garnet(mdpStream(t.mdpSeed).split(t.spec.name), t.spec);
 }
 
 /** Write every named testbed to `dir` (default data/mdp/); returns the paths. */

@@ -50,9 +50,10 @@ export function logLogFigure(opts: { title: string; xTitle: string; yTitle: stri
     layout: {
       title: { text: opts.title },
       xaxis: { title: { text: opts.xTitle }, type: "log", ...powerOfTwoTicks(opts.xValues) },
-      yaxis: { title: { text: opts.yTitle }, type: "log", exponentformat: "power" },
+      // Full labels on every tick: plotly otherwise labels log minor ticks "2, 3, …" for 20, 30, ….
+      yaxis: { title: { text: opts.yTitle }, type: "log", tickformat: ".2~g" },
       legend: { orientation: "h", x: 0, y: -0.22, xanchor: "left", yanchor: "top" },
-      margin: { l: 80, r: 30, t: 50, b: 40 },
+      margin: { l: 95, r: 30, t: 50, b: 40 },
       template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
       plot_bgcolor: "#ffffff",
       paper_bgcolor: "#ffffff",

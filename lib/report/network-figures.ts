@@ -3,7 +3,7 @@
  * experiment and from theory curves passed in (defaults: lib/theory.ts), so that a reader
  * can override a curve and redraw without recomputing.
  */
-import { fitConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
+import { fitConstant, fitEnvelopeConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import * as theory from "../theory";
 import type { Row } from "../experiments/results-io";
 import { Figure, logLogFigure, measuredTrace, PALETTE, span, theoryTrace } from "./figures";
@@ -45,14 +45,15 @@ export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory): Fig
 
 /**
  * Linearisation gap vs m for α uniformly on the ball's surface, with the worst-case bound
- * c·R³m^{-1/2} and the random-direction heuristic c·R³m^{-3/2} (each c fitted in log space).
+ * c·R³m^{-1/2} (c: the smallest constant above every mean) and the random-direction
+ * heuristic c·R³m^{-3/2} (c fitted in log space).
  */
 export function linearisationFigure(rows: Row[], radius: number, curves: NetworkCurves = theory): FigureWithFit {
   const summary = summarise(rows, ["m"], "linearisationGap");
   const ms = summary.map((s) => s.m as number);
   const means = summary.map((s) => s.mean);
   const fit = fitPowerLaw(ms, means);
-  const cBound = fitConstant(ms, means, (m) => curves.linearisationBound(m, radius, 1));
+  const cBound = fitEnvelopeConstant(ms, means, (m) => curves.linearisationBound(m, radius, 1));
   const cRandom = fitConstant(ms, means, (m) => curves.linearisationRandomDirection(m, radius, 1));
   const xs = grid(ms);
   const figure = logLogFigure({
@@ -62,7 +63,7 @@ export function linearisationFigure(rows: Row[], radius: number, curves: Network
     yTitle: "E[(u<sub>α</sub> − u⁰<sub>α</sub>)²]",
     traces: [
       measuredTrace(`measured (slope ${fit.slope.toFixed(3)} ± ${fit.slopeCi95.toFixed(3)})`, ms, means, summary.map((s) => s.standardError), PALETTE[1]),
-      theoryTrace(`bound c·R³m^(-1/2), c = ${cBound.toPrecision(3)} fitted`, xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
+      theoryTrace(`bound c·R³m^(-1/2), smallest c above the data = ${cBound.toPrecision(3)}`, xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
       theoryTrace(`random direction c·R³m^(-3/2), c = ${cRandom.toPrecision(3)} fitted`, xs, xs.map((m) => curves.linearisationRandomDirection(m, radius, cRandom)), "#999999", "dot"),
     ],
   });

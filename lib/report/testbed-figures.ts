@@ -1,0 +1,73 @@
+/**
+ * Figures and tables of notebooks/00-testbeds.ipynb: one testbed's exact facts, its
+ * stationary distributions, and the realizability radii (Assumption 4.3) against width.
+ */
+import { evaluatePolicy, objective, optimalPolicy, stationaryDistribution, uniformPolicy } from "../mdp/exact";
+import { FiniteMdp, rewardBound } from "../mdp/mdp";
+import { fitPowerLaw, summarise } from "../stats";
+import type { Row } from "../experiments/results-io";
+import { Figure, logLogFigure, measuredTrace, PALETTE } from "./figures";
+
+/** One row of exact facts about a testbed (all float64 finite sums). */
+export function testbedFacts(mdp: FiniteMdp): Record<string, number | string> {
+  const pi0 = uniformPolicy(mdp);
+  const opt = optimalPolicy(mdp);
+  const L0 = objective(evaluatePolicy(mdp, pi0).V, opt.nu);
+  const Lstar = objective(opt.V, opt.nu);
+  return {
+    name: mdp.name,
+    "|S|": mdp.states,
+    "|A|": mdp.actions,
+    d: mdp.dim ?? "none",
+    γ: mdp.gamma,
+    R_max: rewardBound(mdp),
+    "L(π0)": L0,
+    "L(π*)": Lstar,
+    "L(π*) − L(π0)": Lstar - L0,
+    "PI iterations": opt.iterations,
+    "min ν*": Math.min(...opt.nu),
+    "max ν*": Math.max(...opt.nu),
+  };
+}
+
+/** Grouped bars of ν* and ν_{π0} over states. */
+export function stationaryFigure(mdp: FiniteMdp): Figure {
+  const states = Array.from({ length: mdp.states }, (_, s) => s);
+  const nuStar = optimalPolicy(mdp).nu;
+  const nu0 = stationaryDistribution(mdp, uniformPolicy(mdp)).nu;
+  return {
+    data: [
+      { type: "bar", name: "ν* (optimal policy)", x: states, y: Array.from(nuStar), marker: { color: PALETTE[0] } },
+      { type: "bar", name: "ν<sub>π0</sub> (uniform policy)", x: states, y: Array.from(nu0), marker: { color: PALETTE[4] } },
+    ],
+    layout: {
+      title: { text: `Stationary state distributions of ${mdp.name}` },
+      barmode: "group",
+      xaxis: { title: { text: "state s" }, dtick: mdp.states > 20 ? 5 : 1 },
+      yaxis: { title: { text: "probability" } },
+      legend: { orientation: "h", x: 0, y: -0.22, xanchor: "left", yanchor: "top" },
+      margin: { l: 80, r: 30, t: 50, b: 40 },
+      plot_bgcolor: "#ffffff",
+      paper_bgcolor: "#ffffff",
+    },
+  };
+}
+
+const SERIES: [string, string][] = [
+  ["radiusUniformQ", "minimum R for Q<sup>π0</sup>"],
+  ["radiusOptimalQ", "minimum R for Q<sup>π*</sup>"],
+  ["coveringRadius", "covering R (every policy)"],
+];
+
+/** Realizability radii vs width (mean ± 1.96 s.e. over initialisations), with fitted slopes. */
+export function realizabilityFigure(rows: Row[], mdpName: string): { figure: Figure; slopes: Record<string, ReturnType<typeof fitPowerLaw>> } {
+  const slopes: Record<string, ReturnType<typeof fitPowerLaw>> = {};
+  const traces = SERIES.map(([column, label], i) => {
+    const s = summarise(rows, ["m"], column);
+    const ms = s.map((g) => g.m as number);
+    slopes[column] = fitPowerLaw(ms, s.map((g) => g.mean));
+    return measuredTrace(`${label} (slope ${slopes[column].slope.toFixed(2)})`, ms, s.map((g) => g.mean), s.map((g) => g.standardError), PALETTE[i]);
+  });
+  const ms = summarise(rows, ["m"], SERIES[0][0]).map((g) => g.m as number);
+  return { figure: logLogFigure({ title: `Radius Assumption 4.3 needs on ${mdpName}`, xTitle: "width m", yTitle: "radius R", traces, xValues: ms }), slopes };
+}
