@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
-import { canonicalJson, runCached } from "../lib/experiments/cache";
+import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
+import { REPO_ROOT } from "../lib/experiments/provenance";
 import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
 import { parseScale } from "../lib/experiments/scale";
@@ -37,13 +38,14 @@ test("cache: an unchanged config is read back, not recomputed; key ignores key o
     calls++;
     return [{ m: 1, v: 0.5 }];
   };
-  const a = await runCached("exp", { b: 1, a: [1, 2] }, backend, compute, dir);
-  const b = await runCached("exp", { a: [1, 2], b: 1 }, backend, compute, dir);
+  const id = { name: "exp", module: join(REPO_ROOT, "lib", "experiments", "network-sweep.ts") };
+  const a = await runCached(id, { b: 1, a: [1, 2] }, backend, compute, dir);
+  const b = await runCached(id, { a: [1, 2], b: 1 }, backend, compute, dir);
   assert.equal(calls, 1);
   assert.equal(a.fromCache, false);
   assert.equal(b.fromCache, true);
   assert.deepEqual(b.rows, a.rows);
-  await runCached("exp", { a: [1, 2], b: 2 }, backend, compute, dir);
+  await runCached(id, { a: [1, 2], b: 2 }, backend, compute, dir);
   assert.equal(calls, 2);
   assert.equal(canonicalJson({ b: 1, a: { d: 1, c: 2 } }), '{"a":{"c":2,"d":1},"b":1}');
 });
@@ -110,4 +112,13 @@ test("envelope constant: the smallest c with y ≤ c·g(x), touching the data at
   const c = fitEnvelopeConstant(x, y, (v) => v ** -0.5);
   x.forEach((v, i) => assert.ok(y[i] <= c * v ** -0.5 + 1e-15));
   assert.ok(x.some((v, i) => Math.abs(y[i] - c * v ** -0.5) < 1e-15));
+});
+
+test("an experiment's code version covers exactly its lib/ import closure, without reporting", () => {
+  const files = sourceClosure(join(REPO_ROOT, "lib", "experiments", "network-sweep.ts")).map((f) => f.slice(REPO_ROOT.length + 1));
+  for (const f of ["lib/experiments/network-sweep.ts", "lib/network.ts", "lib/network-tf.ts", "lib/random.ts", "lib/backend.ts", "lib/experiments/cache.ts"]) assert.ok(files.includes(f), f);
+  assert.ok(!files.some((f) => f.startsWith("lib/report/")), "reporting excluded");
+  assert.ok(!files.includes("lib/mdp/exact.ts"), "unrelated modules excluded");
+  // tslab hands modules a virtual .js __filename, possibly through the notebooks/lib symlink.
+  assert.deepEqual(sourceClosure(join(REPO_ROOT, "notebooks", "lib", "experiments", "network-sweep.js")).map((f) => f.slice(REPO_ROOT.length + 1)), files);
 });

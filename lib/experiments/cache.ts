@@ -1,11 +1,13 @@
 /**
- * Results keyed by what made them: a hash of (experiment name, config, the source of
- * lib/ except reporting, backend). An unchanged key is read back instead of recomputed;
- * `results.csv` is written before `meta.json`, and only a folder with both is a result.
+ * Results keyed by what made them: a hash of (experiment name, config, the source of the
+ * experiment's module and everything it imports from lib/ except reporting, backend). An
+ * unchanged key is read back instead of recomputed; editing a module the experiment does
+ * not use does not invalidate it. `results.csv` is written before `meta.json`, and only a
+ * folder with both is a result.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { provenance, Provenance, REPO_ROOT } from "./provenance";
 import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
@@ -24,37 +26,53 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function listSources(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return name === "report" ? [] : listSources(path);
-      return name.endsWith(".ts") ? [path] : [];
-    });
+const LIB = join(REPO_ROOT, "lib");
+const REPORT = join(LIB, "report") + sep;
+
+/**
+ * The lib/ source files `entry` depends on: itself and the transitive closure of its
+ * relative imports, without lib/report/ (presentation cannot change a number). Sorted.
+ */
+export function sourceClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || file.startsWith(REPORT)) return;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from|import|require\()\s*["'](\.[^"']+)["']/g)) {
+      const target = join(dirname(file), m[1]);
+      const candidates = [`${target}.ts`, join(target, "index.ts"), target];
+      const found = candidates.find((c) => c.endsWith(".ts") && existsSync(c));
+      if (found) visit(found);
+    }
+  };
+  // Under tslab, __filename names a virtual .js file beside the .ts source (through the notebooks/lib symlink).
+  visit(realpathSync(entry.replace(/\.js$/, ".ts")));
+  return [...seen].sort();
 }
 
-let codeVersionMemo: string | null = null;
+const codeVersionMemo = new Map<string, string>();
 
-/** Hash of the computational code (lib/ without lib/report/): any change there invalidates results. */
-export function codeVersion(): string {
-  if (codeVersionMemo === null) {
+/** Hash of the computational code an experiment runs: its module's source closure (see sourceClosure). */
+export function codeVersion(entry: string): string {
+  let v = codeVersionMemo.get(entry);
+  if (v === undefined) {
     const h = createHash("sha256");
-    const lib = join(REPO_ROOT, "lib");
-    for (const path of listSources(lib)) {
-      h.update(relative(lib, path));
+    for (const path of sourceClosure(entry)) {
+      h.update(relative(LIB, path));
       h.update("\0");
       h.update(readFileSync(path));
       h.update("\0");
     }
-    codeVersionMemo = h.digest("hex").slice(0, 16);
+    v = h.digest("hex").slice(0, 16);
+    codeVersionMemo.set(entry, v);
   }
-  return codeVersionMemo;
+  return v;
 }
 
-export function resultKey(experiment: string, config: unknown, backend: BackendInfo): string {
+export function resultKey(experiment: string, config: unknown, backend: BackendInfo, code: string): string {
   return createHash("sha256")
-    .update(canonicalJson({ experiment, config, code: codeVersion(), backend: backend.backend }))
+    .update(canonicalJson({ experiment, config, code, backend: backend.backend }))
     .digest("hex")
     .slice(0, 16);
 }
@@ -76,18 +94,26 @@ export interface CachedResult {
   fromCache: boolean;
 }
 
+/** What identifies an experiment: its name and its source module (pass `__filename`). */
+export interface ExperimentId {
+  name: string;
+  module: string;
+}
+
 /**
  * Return the rows for (experiment, config, backend): from `data/results/<experiment>/<key>/`
  * if present, else computed by `compute` and written there atomically.
  */
 export async function runCached(
-  experiment: string,
+  id: ExperimentId,
   config: unknown,
   backend: BackendInfo,
   compute: () => Promise<Row[]> | Row[],
   resultsDir: string = RESULTS_DIR,
 ): Promise<CachedResult> {
-  const key = resultKey(experiment, config, backend);
+  const experiment = id.name;
+  const code = codeVersion(id.module);
+  const key = resultKey(experiment, config, backend, code);
   const dir = join(resultsDir, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
@@ -96,7 +122,7 @@ export async function runCached(
     return { rows: readCsv(csvPath), meta, dir, fromCache: true };
   }
   const rows = await compute();
-  const meta: Meta = { experiment, key, codeVersion: codeVersion(), config, provenance: provenance(backend), rows: rows.length };
+  const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };
   writeFileAtomic(csvPath, toCsv(rows));
   writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
   return { rows, meta, dir, fromCache: false };

@@ -83,7 +83,7 @@ function sweepWidth(config: NetworkSweepConfig, m: number, X: Float64Array, K: F
 export async function runNetworkSweep(config: NetworkSweepConfig, resultsDir?: string): Promise<CachedResult> {
   const valid = validateNetworkSweepConfig(config);
   const backend = await initBackend();
-  return runCached("network", valid, backend, () => {
+  return runCached({ name: "network", module: __filename }, valid, backend, () => {
     const X = randomUnitVectors(streams(valid).mdp.split("inputs"), valid.points, valid.dim);
     const K = arcCosineGram(X, valid.dim);
     const bar = progress("network sweep", valid.widths.length);

@@ -45,7 +45,7 @@ export async function runRealizabilitySweep(config: RealizabilitySweepConfig, re
     if (m * mdp.dim < N) throw new ConfigError(`widths: m = ${m} gives m·d = ${m * mdp.dim} < |S||A| = ${N} (Φ₀ rank-deficient); use m >= ${Math.ceil(N / mdp.dim)}`);
   }
   const backend = await initBackend();
-  return runCached("realizability", { ...valid, mdpSha256: input.sha256 }, backend, () => {
+  return runCached({ name: "realizability", module: __filename }, { ...valid, mdpSha256: input.sha256 }, backend, () => {
     const qUniform = evaluatePolicy(mdp, uniformPolicy(mdp)).Q;
     const qOptimal = optimalPolicy(mdp).Q;
     const rMax = rewardBound(mdp);

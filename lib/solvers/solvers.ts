@@ -1,0 +1,64 @@
+/**
+ * Algorithms 2 and 3 (NeurIPS numbering) as callable solvers, batched over replicas, each
+ * replica with its own sample stream: build the problem (samples drawn exactly from the
+ * finite distributions), run a kernel, read the averaged network on every state-action pair.
+ *
+ * Kernels: "fast" (kernel.ts, the default) and "reference" (reference.ts, the plain loop).
+ * Both are float64 and consume identical samples; the test suite holds them equal.
+ */
+import type { FiniteMdp } from "../mdp/mdp";
+import { forward, NetworkInit } from "../network";
+import type { Rng } from "../random";
+import { solveFast } from "./kernel";
+import type { SolverProblem, SolverResult } from "./problem";
+import { solveReference } from "./reference";
+import { drawPairs, drawTransitions } from "./samples";
+
+export const KERNELS = ["fast", "reference"] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+export function runSolver(problem: SolverProblem, kernel: KernelName = "fast"): SolverResult {
+  return kernel === "fast" ? solveFast(problem) : solveReference(problem);
+}
+
+function checkFeatures(mdp: FiniteMdp, init: NetworkInit): Float64Array {
+  if (!mdp.features || mdp.dim === undefined) throw new RangeError(`MDP ${mdp.name} has no features x(s, a)`);
+  if (mdp.dim !== init.dim) throw new RangeError(`network dim ${init.dim} does not match the MDP's feature dimension ${mdp.dim}`);
+  return mdp.features;
+}
+
+/**
+ * Alg. 2: T steps of projected SGD on (f_θ(s, a⁰) − target(s, a⁰))² with (s, a⁰) ∼ `sampling`
+ * (σ̃_k = ν_k × π_0), `targets` ∈ [R, N] (one row per replica) or [N] (shared).
+ */
+export function improvementProblem(args: {
+  mdp: FiniteMdp; init: NetworkInit; sampling: Float64Array; targets: Float64Array; steps: number; radius: Float64Array; rngs: Rng[];
+}): SolverProblem {
+  const features = checkFeatures(args.mdp, args.init);
+  const R = args.init.replicas;
+  const N = args.mdp.states * args.mdp.actions;
+  const values = args.targets.length === N ? Float64Array.from({ length: R * N }, (_, q) => args.targets[q % N]) : args.targets;
+  return {
+    init: args.init, features, steps: args.steps, radius: args.radius,
+    pairs: args.rngs.map((rng) => drawPairs(args.sampling, args.steps, rng)),
+    target: { kind: "regression", values },
+  };
+}
+
+/** Alg. 3: T steps of projected TD(0) for Q^π, (s, a) ∼ `sampling` (σ_π), s' ∼ P, a' ∼ π. */
+export function evaluationProblem(args: {
+  mdp: FiniteMdp; init: NetworkInit; policy: Float64Array; sampling: Float64Array; steps: number; radius: Float64Array; rngs: Rng[];
+}): SolverProblem {
+  const features = checkFeatures(args.mdp, args.init);
+  const streams = args.rngs.map((rng) => drawTransitions(args.mdp, args.sampling, args.policy, args.steps, rng));
+  return {
+    init: args.init, features, steps: args.steps, radius: args.radius,
+    pairs: streams.map((s) => s.pairs),
+    target: { kind: "td", rewards: args.mdp.rewards, gamma: args.mdp.gamma, next: streams.map((s) => s.next) },
+  };
+}
+
+/** The averaged network NN(θ̄) on every state-action pair: [R, N]. */
+export function averagedValues(init: NetworkInit, result: SolverResult, features: Float64Array): Float64Array {
+  return forward(init, result.thetaBar, features);
+}

@@ -1,0 +1,138 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../lib/random";
+import { initNetwork, NetworkInit, randomUnitVectors } from "../lib/network";
+import { solveFast } from "../lib/solvers/kernel";
+import { solveReference } from "../lib/solvers/reference";
+import type { SolverProblem } from "../lib/solvers/problem";
+import { drawPairs, drawTransitions } from "../lib/solvers/samples";
+import { solve } from "../lib/linalg";
+import { garnet } from "../lib/mdp/generators";
+import { energyPolicy, stateActionDistribution, stationaryDistribution } from "../lib/mdp/exact";
+import { distanceFromInit } from "../lib/projection";
+
+const kernels = { reference: solveReference, fast: (p: SolverProblem) => solveFast(p) };
+
+/** m = 1, d = 3, α(0) = e₁, b = 1, x = e₁, target 2, T = 4 ⇒ η = 1/2: θ₁ ← θ₁ − ½(θ₁ − 2). */
+function onePoint(radius: number): SolverProblem {
+  const init: NetworkInit = { replicas: 1, width: 1, dim: 3, alpha0: new Float64Array([1, 0, 0]), b: new Float64Array([1]) };
+  return { init, features: new Float64Array([1, 0, 0]), steps: 4, radius: new Float64Array([radius]), pairs: [new Int32Array(4)], target: { kind: "regression", values: new Float64Array([2]) } };
+}
+
+for (const [name, run] of Object.entries(kernels)) {
+  test(`${name}: one-point SGD matches the hand sequence 1, 1.5, 1.75, 1.875 (θ(4) = 1.9375 excluded)`, () => {
+    const res = run(onePoint(100));
+    assert.ok(Math.abs(res.thetaBar[0] - (1 + 1.5 + 1.75 + 1.875) / 4) < 1e-15);
+    assert.deepEqual([res.thetaBar[1], res.thetaBar[2]], [0, 0]);
+    assert.ok(Math.abs(res.lastTheta[0] - 1.875) < 1e-15);
+    assert.equal(res.projections[0], 0);
+  });
+
+  test(`${name}: one-point SGD with radius 0.6: 1, 1.5, 1.6 (projected from 1.75), 1.6 (from 1.8)`, () => {
+    const res = run(onePoint(0.6));
+    assert.ok(Math.abs(res.thetaBar[0] - (1 + 1.5 + 1.6 + 1.6) / 4) < 1e-15);
+    assert.equal(res.projections[0], 2); // θ(2) and θ(3); θ(4) is never computed
+  });
+
+  test(`${name}: T = 1 returns α(0) (the average includes θ(0) and excludes θ(T))`, () => {
+    const p = onePoint(100);
+    const res = run({ ...p, steps: 1, pairs: [new Int32Array(1)] });
+    assert.deepEqual(Array.from(res.thetaBar), [1, 0, 0]);
+  });
+}
+
+function randomProblem(seed: number, kind: "regression" | "td", radius: number, steps = 300): SolverProblem {
+  const rng = Rng.fromSeed(seed);
+  const mdp = garnet(rng.split("mdp"), { name: "g", states: 6, actions: 3, branching: 3, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.1, features: { kind: "random", dim: 5 } });
+  const init = initNetwork(rng.split("init"), { replicas: 3, width: 40, dim: 5 });
+  const pi = energyPolicy(mdp, new Float64Array(18).map(() => rng.normal()));
+  const sigma = stateActionDistribution(mdp, stationaryDistribution(mdp, pi).nu, pi);
+  const radii = new Float64Array([radius, radius * 2, radius * 0.5]);
+  if (kind === "regression") {
+    return {
+      init, features: mdp.features!, steps, radius: radii,
+      pairs: [0, 1, 2].map((r) => drawPairs(sigma, steps, rng.split(`s${r}`))),
+      target: { kind: "regression", values: new Float64Array(3 * 18).map(() => rng.normal()) },
+    };
+  }
+  const streams = [0, 1, 2].map((r) => drawTransitions(mdp, sigma, pi, steps, rng.split(`s${r}`)));
+  return { init, features: mdp.features!, steps, radius: radii, pairs: streams.map((s) => s.pairs), target: { kind: "td", rewards: mdp.rewards, gamma: 0.9, next: streams.map((s) => s.next) } };
+}
+
+test("fast kernel equals the reference loop (SGD and TD, projection inactive and active, κ folds)", () => {
+  for (const kind of ["regression", "td"] as const) {
+    for (const radius of [100, 0.3, 0.05]) {
+      for (const kappaFloor of [undefined, 0.97]) {
+        const p = randomProblem(radius * 1000 + (kind === "td" ? 1 : 0), kind, radius);
+        const ref = solveReference(p);
+        const fast = solveFast(p, { kappaFloor });
+        let maxDiff = 0;
+        for (let q = 0; q < ref.thetaBar.length; q++) maxDiff = Math.max(maxDiff, Math.abs(ref.thetaBar[q] - fast.thetaBar[q]), Math.abs(ref.lastTheta[q] - fast.lastTheta[q]));
+        assert.ok(maxDiff < 1e-11, `${kind}, R = ${radius}, floor ${kappaFloor}: max |Δθ| = ${maxDiff}`);
+        assert.deepEqual(Array.from(fast.projections), Array.from(ref.projections));
+        if (radius < 1) assert.ok(ref.projections.some((c) => c > 0), "projection should be active");
+      }
+    }
+  }
+});
+
+test("projection active ⇒ the iterate lies on the sphere ‖θ − α(0)‖ = R", () => {
+  const p = randomProblem(5, "regression", 0.05, 200);
+  for (const run of Object.values(kernels)) {
+    const res = run(p);
+    const dist = distanceFromInit(res.lastTheta, p.init.alpha0, 3);
+    dist.forEach((v, r) => {
+      assert.ok(res.projections[r] > 0);
+      assert.ok(Math.abs(v - p.radius[r]) < 1e-12, `replica ${r}: ${v} vs ${p.radius[r]}`);
+    });
+  }
+});
+
+test("TD on a frozen-activation (linear) model converges to the projected fixed point in closed form", () => {
+  // All units stay active (α_i(0) = (3,3,3), positive-orthant unit features), so u_θ(x) = wᵀx with
+  // w = (1/√m) Σ_i b_i θ_i, and TD on θ is linear TD(0) on w: the limit solves
+  // Xᵀ D_σ (X − γ P_π X) w = (1−γ) Xᵀ D_σ r (a 3×3 system; span(X) has dim 3 < N = 8).
+  const S = 4, A = 2, d = 3, N = S * A, m = 4, gamma = 0.8;
+  const rng = Rng.fromSeed(21);
+  const base = garnet(rng.split("mdp"), { name: "lin", states: S, actions: A, branching: 2, rewardRange: [0, 1], gamma, mixing: 0.2, features: { kind: "none" } });
+  const X = randomUnitVectors(rng.split("x"), N, d).map(Math.abs);
+  for (let j = 0; j < N; j++) {
+    const n = Math.hypot(X[j * 3], X[j * 3 + 1], X[j * 3 + 2]);
+    for (let k = 0; k < 3; k++) X[j * 3 + k] /= n;
+  }
+  const mdp = { ...base, features: X, dim: d };
+  const init: NetworkInit = { replicas: 1, width: m, dim: d, alpha0: new Float64Array(m * d).fill(3), b: new Float64Array([1, -1, 1, -1]) };
+  const pi = new Float64Array(N).fill(1 / A);
+  const sigma = stateActionDistribution(mdp, stationaryDistribution(mdp, pi).nu, pi);
+  // Closed form.
+  const Ppi = new Float64Array(N * N);
+  for (let j = 0; j < N; j++) for (let t = 0; t < S; t++) for (let a = 0; a < A; a++) Ppi[j * N + t * A + a] = mdp.transitions[j * S + t] * pi[t * A + a];
+  const M = new Float64Array(d * d);
+  const rhs = new Float64Array(d);
+  for (let j = 0; j < N; j++) {
+    const px = [0, 0, 0];
+    for (let q = 0; q < N; q++) for (let k = 0; k < d; k++) px[k] += Ppi[j * N + q] * X[q * d + k];
+    for (let k = 0; k < d; k++) {
+      rhs[k] += sigma[j] * X[j * d + k] * (1 - gamma) * mdp.rewards[j];
+      for (let l = 0; l < d; l++) M[k * d + l] += sigma[j] * X[j * d + k] * (X[j * d + l] - gamma * px[l]);
+    }
+  }
+  const wStar = solve(M, rhs, d);
+  const errorAt = (T: number) => {
+    const s = drawTransitions(mdp, sigma, pi, T, Rng.fromSeed(T));
+    const res = solveFast({ init, features: X, steps: T, radius: new Float64Array([1e6]), pairs: [s.pairs], target: { kind: "td", rewards: mdp.rewards, gamma, next: [s.next] } });
+    const w = [0, 0, 0];
+    for (let i = 0; i < m; i++) for (let k = 0; k < d; k++) w[k] += (init.b[i] * res.thetaBar[i * d + k]) / Math.sqrt(m);
+    let err = 0;
+    for (let j = 0; j < N; j++) {
+      let diff = 0;
+      for (let k = 0; k < d; k++) diff += (w[k] - wStar[k]) * X[j * d + k];
+      err += sigma[j] * diff * diff;
+    }
+    return Math.sqrt(err);
+  };
+  const coarse = errorAt(2 ** 10);
+  const fine = errorAt(2 ** 18);
+  assert.ok(fine < 0.01, `root-MSE to the TD fixed point at T = 2^18: ${fine}`);
+  assert.ok(fine < coarse / 4, `no convergence: ${coarse} → ${fine}`);
+});
