@@ -30,3 +30,43 @@ export function linearisationBound(m: number, radius: number, c: number): number
 export function linearisationRandomDirection(m: number, radius: number, c: number): number {
   return c * radius ** 3 * m ** -1.5;
 }
+
+/**
+ * Thm 4.5 (NeurIPS numbering), policy-improvement error of Alg. 2 with η = T^{-1/2}, T ≥ 64:
+ * E_{init,σ̃_k}[(f_θ̄ − target)²] ≤ c·(R_f²T^{-1/2} + R_f^{5/2}m^{-1/4} + R_f³m^{-1/2}).
+ */
+export function improvementErrorBound(T: number, m: number, radius: number, c: number): number {
+  return c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5);
+}
+
+/**
+ * Thm 4.6 (NeurIPS numbering), policy-evaluation error of Alg. 3 with η = T^{-1/2},
+ * T ≥ 64/(1−γ)²: E_{init,σ_k}[(Q_ω̄ − Q^π)²] ≤ c·(R_Q²T^{-1/2} + R_Q^{5/2}m^{-1/4} + R_Q³m^{-1/2}).
+ * The paper's O(·) hides a factor depending on 1/(1−γ); here it is part of c. (The slides
+ * print the last term as R_Q³m^{-1/4}: an erratum, SPEC §8.)
+ */
+export function evaluationErrorBound(T: number, m: number, radius: number, c: number): number {
+  return c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5);
+}
+
+/** The optimisation term alone, c·T^{-1/2}: the rate in T once m is large. */
+export function optimisationRate(T: number, c: number): number {
+  return c * T ** -0.5;
+}
+
+/** The width terms' leading rate c·m^{-1/4} (Thms 4.5, 4.6). */
+export function widthRateQuarter(m: number, c: number): number {
+  return c * m ** -0.25;
+}
+
+/** The width terms' second rate c·m^{-1/2} (Thms 4.5, 4.6). */
+export function widthRateHalf(m: number, c: number): number {
+  return c * m ** -0.5;
+}
+
+/** Smallest T the theorems allow: 64 (Thm 4.5) or 64/(1−γ)² (Thm 4.6). */
+export function minimumIterations(theorem: "4.5" | "4.6", gamma?: number): number {
+  if (theorem === "4.5") return 64;
+  if (gamma === undefined || !(gamma > 0 && gamma < 1)) throw new RangeError(`Thm 4.6 needs γ in (0, 1), got ${gamma}`);
+  return 64 / (1 - gamma) ** 2;
+}

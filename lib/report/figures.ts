@@ -65,3 +65,10 @@ export function logLogFigure(opts: { title: string; xTitle: string; yTitle: stri
 export function span(values: number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
+
+/** Add a dashed vertical line at x with a label (e.g. a theorem's T threshold). */
+export function withVerticalLine(figure: Figure, x: number, label: string): Figure {
+  const shapes = [...((figure.layout.shapes as unknown[]) ?? []), { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color: "#888888", width: 1, dash: "dot" } }];
+  const annotations = [...((figure.layout.annotations as unknown[]) ?? []), { x: Math.log10(x), xref: "x", yref: "paper", y: 1, yanchor: "bottom", text: label, showarrow: false, font: { size: 11, color: "#666666" } }];
+  return { ...figure, layout: { ...figure.layout, shapes, annotations } };
+}

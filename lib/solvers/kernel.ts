@@ -49,20 +49,24 @@ export function solveFast(p: SolverProblem, opts: { kappaFloor?: number } = {}):
     const a0 = alpha0.subarray(r * md, (r + 1) * md);
     const br = b.subarray(r * m, (r + 1) * m);
     const pairs = p.pairs[r];
+    const next = p.target.kind === "td" ? p.target.next[r] : null;
     const radius = p.radius[r];
     D.fill(0);
     B.fill(0);
     banked.fill(0);
+    // Plain locals, no closures: V8 keeps them in registers (a closure over a mutated κ was 2–3× slower).
     let kappa = 1;
-    let K = 0; // K_{t} = Σ_{s≤t} κ_s since the last fold
+    let K = 0; // K_t = Σ_{s≤t} κ_s since the last fold
     let sq = 0; // ‖D‖²
 
-    /** u_θ(x_j) with θ = α(0) + κD; fills a0x and dx for x_j. */
-    const forward = (j: number): number => {
+    for (let t = 0; t < T; t++) {
+      K += kappa;
+      if (t === T - 1) break; // θ(T) is not part of the average
+      const j = pairs[t];
       const xo = j * d;
+      // Forward at x_j: per unit α_i(0)ᵀx and D_iᵀx, u = c Σ b_i relu(α_i(0)ᵀx + κ D_iᵀx).
       let u = 0;
-      for (let i = 0; i < m; i++) {
-        const io = i * d;
+      for (let i = 0, io = 0; i < m; i++, io += d) {
         let za = 0;
         let zd = 0;
         for (let k = 0; k < d; k++) {
@@ -75,51 +79,43 @@ export function solveFast(p: SolverProblem, opts: { kappaFloor?: number } = {}):
         const z = za + kappa * zd;
         if (z > 0) u += br[i] * z;
       }
-      return c * u;
-    };
-    /** u_θ(x_j) without touching the per-unit buffers (TD's next pair). */
-    const value = (j: number): number => {
-      const xo = j * d;
-      let u = 0;
-      for (let i = 0; i < m; i++) {
-        const io = i * d;
-        let z = 0;
-        for (let k = 0; k < d; k++) z += (a0[io + k] + kappa * D[io + k]) * X[xo + k];
-        if (z > 0) u += br[i] * z;
-      }
-      return c * u;
-    };
-
-    for (let t = 0; t < T; t++) {
-      K += kappa;
-      if (t === T - 1) break; // θ(T) is not part of the average
-      const j = pairs[t];
-      const u = forward(j);
+      u *= c;
       let y: number;
-      if (p.target.kind === "regression") y = p.target.values[r * N + j];
-      else y = (1 - p.target.gamma) * p.target.rewards[j] + p.target.gamma * value(p.target.next[r][t]);
+      if (next === null) y = (p.target as { values: Float64Array }).values[r * N + j];
+      else {
+        const td = p.target as { rewards: Float64Array; gamma: number };
+        const no = next[t] * d;
+        let v = 0;
+        for (let i = 0, io = 0; i < m; i++, io += d) {
+          let z = 0;
+          for (let k = 0; k < d; k++) z += (a0[io + k] + kappa * D[io + k]) * X[no + k];
+          if (z > 0) v += br[i] * z;
+        }
+        y = (1 - td.gamma) * td.rewards[j] + td.gamma * c * v;
+      }
       const residual = u - y;
       if (!Number.isFinite(residual)) throw new DivergenceError(`non-finite residual at step ${t}, replica ${r}`);
       // θ(t+½) − α(0) = κ(D + u), u_i = −(η·residual·c·b_i/κ)·x on active units.
       const scale = (-eta * residual * c) / kappa;
-      const xo = j * d;
-      for (let i = 0; i < m; i++) {
+      const sK = scale * K;
+      const xx = xNorm2[j];
+      for (let i = 0, io = 0; i < m; i++, io += d) {
         if (a0x[i] + kappa * dx[i] <= 0) continue;
-        const s = scale * br[i];
-        const io = i * d;
-        sq += 2 * s * dx[i] + s * s * xNorm2[j];
-        const sK = s * K;
+        const bi = br[i];
+        const s = scale * bi;
+        sq += 2 * s * dx[i] + s * s * xx;
+        const sb = sK * bi;
         for (let k = 0; k < d; k++) {
           const x = X[xo + k];
           D[io + k] += s * x;
-          B[io + k] += sK * x;
+          B[io + k] += sb * x;
         }
       }
       if ((t + 1) % RESYNC_EVERY === 0) {
         sq = 0;
         for (let q = 0; q < md; q++) sq += D[q] * D[q];
       }
-      const dist = kappa * Math.sqrt(Math.max(sq, 0));
+      const dist = kappa * Math.sqrt(sq > 0 ? sq : 0);
       if (dist > radius) {
         projections[r]++;
         kappa *= radius / dist;

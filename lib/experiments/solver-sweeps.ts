@@ -1,0 +1,203 @@
+/**
+ * Experiments `improvement` (Thm 4.5) and `evaluation` (Thm 4.6), NeurIPS numbering
+ * (SPEC §3, §6; notebooks 01 and 02).
+ *
+ * Settings: `SolverSweepConfig`. For every width m, every T and every replica (its own
+ * α(0), b and sample stream), one call of Algorithm 2 (resp. 3) with η = T^{-1/2}, then the
+ * EXACT error of the path-averaged network as a finite sum over S×A in float64:
+ *  - improvement: mse = Σ σ̃_k(s,a)·(f_θ̄(s,a) − τ_{k+1}(β_k^{-1}Q^{π_k}(s,a) + E_k(s,a)))², where
+ *    π_k ∝ exp(E_k), σ̃_k = ν_{π_k} × π_0, τ_{k+1} = β√K/(k+1), β_k = β√K (Alg. 1's schedule).
+ *    Default k = 0, E_0 = 0: the target is Q^{π_0} exactly (τ_1 = β_0), the first step of PPO.
+ *  - evaluation: mse = Σ σ_π(s,a)·(Q_ω̄(s,a) − Q^π(s,a))², π ∝ exp(E) (default uniform).
+ * Analysis (figures, fits) lives in lib/report/solver-figures.ts.
+ */
+import { createHash } from "node:crypto";
+import { initBackend } from "../backend";
+import { auxiliaryDistribution, energyPolicy, evaluatePolicy, stateActionDistribution, stationaryDistribution } from "../mdp/exact";
+import type { FiniteMdp } from "../mdp/mdp";
+import { minimumRadius, realizabilityBasis } from "../mdp/realizability";
+import { initNetwork, forward } from "../network";
+import { algorithmStream } from "../random";
+import { progress } from "../report/progress";
+import { evaluationProblem, improvementProblem, KERNELS, KernelName, runSolver } from "../solvers/solvers";
+import { CachedResult, canonicalJson, runCached } from "./cache";
+import { loadMdpInput } from "./mdp-input";
+import type { Row } from "./results-io";
+import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
+
+export type Radius = number | { realizabilityMultiple: number };
+
+export interface SolverSweepConfig {
+  /** MDP file (relative to the repository root), with features. */
+  mdp: string;
+  /** Widths m. */
+  widths: number[];
+  /** Iterations T (one pass over T i.i.d. samples; η = T^{-1/2}). */
+  iterations: number[];
+  /** Independent replicas (initialisation and sample stream) per (m, T). */
+  replicas: number;
+  /**
+   * Projection radius: a number, or {"realizabilityMultiple": c} for c times the minimum
+   * radius that makes the exact target realizable for each replica's initialisation (SPEC §4).
+   */
+  radius: Radius;
+  /** Seed of initialisations and samples. */
+  seed: number;
+  /** Overrides the MDP file's γ (optional). */
+  gamma?: number;
+  /** "fast" (default) or "reference" (the plain loop; slow). */
+  kernel?: KernelName;
+  /** π_k ∝ exp(energy[s][a]) (optional; default uniform, E = 0). */
+  policyEnergy?: number[][];
+  /** Improvement only: iteration index k of Alg. 1 (default 0). */
+  k?: number;
+  /** Improvement only: β of Alg. 1 (default 1; irrelevant at k = 0). */
+  beta?: number;
+  /** Improvement only: horizon K of Alg. 1 (default 1; irrelevant at k = 0). */
+  horizon?: number;
+  /** Free text (ignored). */
+  description?: string;
+}
+
+const FIELDS = ["mdp", "widths", "iterations", "replicas", "radius", "seed", "gamma", "kernel", "policyEnergy", "k", "beta", "horizon", "description"];
+
+/** Validate a user-supplied config; ConfigError names the field, the value and the rule. */
+export function validateSolverSweepConfig(value: unknown, experiment: "improvement" | "evaluation"): SolverSweepConfig {
+  const c = checkObject(value, "config", FIELDS);
+  if (typeof c.mdp !== "string" || c.mdp === "") throw new ConfigError(`mdp must be a path to an MDP file, got ${JSON.stringify(c.mdp)}`);
+  const out: SolverSweepConfig = {
+    mdp: c.mdp,
+    widths: checkIntegerArray(c.widths, "widths", 1),
+    iterations: checkIntegerArray(c.iterations, "iterations", 1),
+    replicas: checkInteger(c.replicas, "replicas", 1),
+    radius: 1,
+    seed: checkInteger(c.seed, "seed", 0),
+  };
+  if (typeof c.radius === "number") out.radius = checkNumber(c.radius, "radius", { gt: 0 });
+  else {
+    const r = checkObject(c.radius, "radius", ["realizabilityMultiple"]);
+    out.radius = { realizabilityMultiple: checkNumber(r.realizabilityMultiple, "radius.realizabilityMultiple", { gt: 0 }) };
+  }
+  if (c.gamma !== undefined) out.gamma = checkNumber(c.gamma, "gamma", { gt: 0, lt: 1 });
+  if (c.kernel !== undefined) {
+    if (!(KERNELS as readonly unknown[]).includes(c.kernel)) throw new ConfigError(`kernel must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(c.kernel)}`);
+    out.kernel = c.kernel as KernelName;
+  }
+  if (c.policyEnergy !== undefined) {
+    if (!Array.isArray(c.policyEnergy)) throw new ConfigError(`policyEnergy must be an array [s][a] of finite numbers`);
+    out.policyEnergy = (c.policyEnergy as unknown[]).map((row, s) => {
+      if (!Array.isArray(row)) throw new ConfigError(`policyEnergy[${s}] must be an array of finite numbers`);
+      return row.map((v, a) => checkNumber(v, `policyEnergy[${s}][${a}]`, {}));
+    });
+  }
+  for (const f of ["k", "beta", "horizon"] as const) {
+    if (c[f] === undefined) continue;
+    if (experiment !== "improvement") throw new ConfigError(`${f} applies to the improvement experiment only`);
+  }
+  if (c.k !== undefined) out.k = checkInteger(c.k, "k", 0);
+  if (c.beta !== undefined) out.beta = checkNumber(c.beta, "beta", { gt: 0 });
+  if (c.horizon !== undefined) out.horizon = checkInteger(c.horizon, "horizon", 1);
+  if (out.k !== undefined && out.k >= (out.horizon ?? 1)) throw new ConfigError(`k must be < horizon (${out.horizon ?? 1}), got ${out.k}`);
+  if (typeof c.description === "string") out.description = c.description;
+  return out;
+}
+
+/** The problem's fixed parts: MDP (with γ override), policy, sampling weights, exact target. */
+interface Setting {
+  mdp: FiniteMdp;
+  policy: Float64Array;
+  /** Sampling and error distribution over S×A: σ̃_k (improvement) or σ_π (evaluation). */
+  weights: Float64Array;
+  /** The exact function the solver should output: [N]. */
+  target: Float64Array;
+}
+
+function setting(experiment: "improvement" | "evaluation", config: SolverSweepConfig, base: FiniteMdp): Setting {
+  const mdp = config.gamma === undefined ? base : { ...base, gamma: config.gamma };
+  const { states: S, actions: A } = mdp;
+  if (!mdp.features) throw new ConfigError(`mdp ${config.mdp} has no features; the solvers need x(s, a)`);
+  const energy = new Float64Array(S * A);
+  if (config.policyEnergy) {
+    if (config.policyEnergy.length !== S || config.policyEnergy.some((r) => r.length !== A)) throw new ConfigError(`policyEnergy must be [${S}][${A}] for ${config.mdp}`);
+    config.policyEnergy.forEach((row, s) => row.forEach((v, a) => (energy[s * A + a] = v)));
+  }
+  const policy = energyPolicy(mdp, energy);
+  const nu = stationaryDistribution(mdp, policy).nu;
+  const { Q } = evaluatePolicy(mdp, policy);
+  if (experiment === "evaluation") return { mdp, policy, weights: stateActionDistribution(mdp, nu, policy), target: Q };
+  const k = config.k ?? 0;
+  const betaK = (config.beta ?? 1) * Math.sqrt(config.horizon ?? 1);
+  const tauNext = betaK / (k + 1);
+  return { mdp, policy, weights: auxiliaryDistribution(mdp, nu), target: Q.map((q, j) => tauNext * (q / betaK + energy[j])) };
+}
+
+async function runSweep(experiment: "improvement" | "evaluation", config: SolverSweepConfig, resultsDir?: string): Promise<CachedResult> {
+  const valid = validateSolverSweepConfig(config, experiment);
+  const input = loadMdpInput(valid.mdp);
+  const set = setting(experiment, valid, input.mdp);
+  const { mdp, weights, target } = set;
+  const d = mdp.dim!;
+  const N = mdp.states * mdp.actions;
+  const kernel = valid.kernel ?? "fast";
+  const backend = await initBackend();
+  const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
+  return runCached({ name: experiment, module: __filename }, { ...valid, mdpSha256: input.sha256 }, backend, () => {
+    const work = valid.widths.reduce((s, m) => s + m * valid.iterations.reduce((a, T) => a + T, 0), 0);
+    const bar = progress(`${experiment} sweep`, work);
+    let targetMeanSquare = 0;
+    for (let j = 0; j < N; j++) targetMeanSquare += weights[j] * target[j] ** 2;
+    const rows: Row[] = [];
+    for (const m of valid.widths) {
+      const init = initNetwork(algorithmStream(valid.seed).split(`width:${m}`), { replicas: valid.replicas, width: m, dim: d });
+      const needed = m * d >= N ? minimumRadiusOrNaN(init, mdp.features!, target) : new Float64Array(valid.replicas).fill(NaN);
+      const radius =
+        typeof valid.radius === "number"
+          ? new Float64Array(valid.replicas).fill(valid.radius)
+          : needed.map((v) => {
+              if (!Number.isFinite(v)) throw new ConfigError(`radius.realizabilityMultiple needs a realizable target, but Φ₀ is rank-deficient at m = ${m} (m·d = ${m * d}, |S||A| = ${N}); use a number`);
+              return (valid.radius as { realizabilityMultiple: number }).realizabilityMultiple * v;
+            });
+      for (const T of valid.iterations) {
+        const samples = algorithmStream(valid.seed).split(`samples:m${m}:T${T}`);
+        const rngs = Array.from({ length: valid.replicas }, (_, r) => samples.split(r));
+        const problem =
+          experiment === "improvement"
+            ? improvementProblem({ mdp, init, sampling: weights, targets: target, steps: T, radius, rngs })
+            : evaluationProblem({ mdp, init, policy: set.policy, sampling: weights, steps: T, radius, rngs });
+        const result = runSolver(problem, kernel);
+        const values = forward(init, result.thetaBar, mdp.features!);
+        for (let r = 0; r < valid.replicas; r++) {
+          let mse = 0;
+          for (let j = 0; j < N; j++) mse += weights[j] * (values[r * N + j] - target[j]) ** 2;
+          rows.push({
+            m, T, replica: r, mse, radius: radius[r], realizabilityRadius: Number.isFinite(needed[r]) ? needed[r] : "rank-deficient",
+            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, seed: valid.seed, configHash, kernel, backend: backend.backend,
+          });
+        }
+        bar.tick(m * T);
+      }
+    }
+    bar.done();
+    return rows;
+  }, resultsDir);
+}
+
+/** Minimum realizability radius per replica, NaN where Φ₀ is singular. */
+function minimumRadiusOrNaN(init: ReturnType<typeof initNetwork>, features: Float64Array, target: Float64Array): Float64Array {
+  try {
+    return minimumRadius(realizabilityBasis(init, features), target);
+  } catch (e) {
+    if (e instanceof Error && e.name === "RealizabilityError") return new Float64Array(init.replicas).fill(NaN);
+    throw e;
+  }
+}
+
+/** Thm 4.5 experiment (Alg. 2). Rows: m, T, replica, mse, radius, realizabilityRadius, … */
+export function runImprovement(config: SolverSweepConfig, resultsDir?: string): Promise<CachedResult> {
+  return runSweep("improvement", config, resultsDir);
+}
+
+/** Thm 4.6 experiment (Alg. 3). Rows: m, T, replica, mse, radius, realizabilityRadius, … */
+export function runEvaluation(config: SolverSweepConfig, resultsDir?: string): Promise<CachedResult> {
+  return runSweep("evaluation", config, resultsDir);
+}

@@ -1,0 +1,71 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
+import { REPO_ROOT } from "../lib/experiments/provenance";
+import { parseCsv } from "../lib/experiments/results-io";
+
+const config: SolverSweepConfig = {
+  mdp: "data/mdp/garnet-s4-a3.json", widths: [16, 32], iterations: [16, 128], replicas: 3, radius: { realizabilityMultiple: 1.5 }, seed: 7,
+};
+const tmp = () => mkdtempSync(join(tmpdir(), "nppo-exp-"));
+
+for (const [name, run] of [["improvement", runImprovement], ["evaluation", runEvaluation]] as const) {
+  test(`${name} (smoke): one row per (m, T, replica), finite errors, errors fall with T, same seed ⇒ identical CSV`, async () => {
+    const a = await run(config, tmp());
+    const b = await run(config, tmp());
+    assert.equal(a.rows.length, 2 * 2 * 3);
+    assert.ok(a.rows.every((r) => Number.isFinite(r.mse as number) && (r.mse as number) >= 0));
+    const mean = (T: number) => a.rows.filter((r) => r.T === T && r.m === 32).reduce((s, r) => s + (r.mse as number), 0) / 3;
+    assert.ok(mean(128) < mean(16), `${mean(128)} vs ${mean(16)}`);
+    assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
+    for (const col of ["m", "T", "replica", "mse", "radius", "realizabilityRadius", "seed", "configHash", "kernel", "backend"]) assert.ok(col in a.rows[0], col);
+    // realizabilityMultiple 1.5 ⇒ radius = 1.5 × the minimum radius, per replica.
+    for (const r of a.rows) if (typeof r.realizabilityRadius === "number") assert.ok(Math.abs((r.radius as number) - 1.5 * r.realizabilityRadius) < 1e-12);
+  });
+}
+
+test("the reference kernel gives the same errors as the fast one (to 1e-9 relative)", async () => {
+  const fast = await runImprovement({ ...config, widths: [16], iterations: [64] }, tmp());
+  const ref = await runImprovement({ ...config, widths: [16], iterations: [64], kernel: "reference" }, tmp());
+  fast.rows.forEach((r, i) => assert.ok(Math.abs((r.mse as number) - (ref.rows[i].mse as number)) <= 1e-9 * (r.mse as number)));
+});
+
+test("solver-sweep configs are validated with the field and the rule", () => {
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ radius: -1 }, /radius must be > 0, got -1/],
+    [{ radius: { realizabilityMultiple: 0 } }, /radius.realizabilityMultiple must be > 0, got 0/],
+    [{ iterations: [] }, /iterations must be a non-empty array of integers/],
+    [{ widths: [0] }, /widths\[0\] must be >= 1, got 0/],
+    [{ gamma: 1 }, /gamma must be < 1, got 1/],
+    [{ kernel: "gpu" }, /kernel must be one of fast, reference, got "gpu"/],
+    [{ replica: 3 }, /unknown field "replica"/],
+    [{ k: 3, horizon: 2 }, /k must be < horizon \(2\), got 3/],
+  ];
+  for (const [patch, message] of bad) assert.throws(() => validateSolverSweepConfig({ ...config, ...patch }, "improvement"), message);
+  assert.throws(() => validateSolverSweepConfig({ ...config, k: 1 }, "evaluation"), /k applies to the improvement experiment only/);
+});
+
+test("CLI `experiment` writes results.csv and meta.json; bad config exits 2 with one line", () => {
+  const dir = tmp();
+  const cfg = join(dir, "c.json");
+  writeFileSync(cfg, JSON.stringify({ ...config, widths: [16], iterations: [16] }));
+  const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
+  const cli = join(REPO_ROOT, "scripts", "experiment.ts");
+  const ok = spawnSync(tsx, [cli, "evaluation", "--config", cfg, "--out", join(dir, "out")], { env: { ...process.env } });
+  assert.equal(ok.status, 0, ok.stderr.toString());
+  const rows = parseCsv(readFileSync(join(dir, "out", "results.csv"), "utf8"));
+  assert.equal(rows.length, 3);
+  assert.deepEqual(Object.keys(rows[0]).slice(0, 4), ["m", "T", "replica", "mse"]);
+  assert.equal(JSON.parse(readFileSync(join(dir, "out", "meta.json"), "utf8")).experiment, "evaluation");
+  writeFileSync(cfg, JSON.stringify({ ...config, radius: -1 }));
+  const bad = spawnSync(tsx, [cli, "evaluation", "--config", cfg, "--out", join(dir, "out2")]);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.toString().trim(), "radius must be > 0, got -1");
+  const unknown = spawnSync(tsx, [cli, "nonsense", "--config", cfg, "--out", dir]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr.toString(), /experiment must be one of network, realizability, improvement, evaluation, got "nonsense"/);
+});
