@@ -23,6 +23,7 @@ for (const [name, run] of [["improvement", runImprovement], ["evaluation", runEv
     assert.ok(mean(128) < mean(16), `${mean(128)} vs ${mean(16)}`);
     assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
     for (const col of ["m", "T", "replica", "mse", "radius", "realizabilityRadius", "seed", "configHash", "kernel", "backend"]) assert.ok(col in a.rows[0], col);
+    assert.equal(a.rows[0].kernel, "wasm-simd-f64");
     // realizabilityMultiple 1.5 ⇒ radius = 1.5 × the minimum radius, per replica.
     for (const r of a.rows) if (typeof r.realizabilityRadius === "number") assert.ok(Math.abs((r.radius as number) - 1.5 * r.realizabilityRadius) < 1e-12);
   });

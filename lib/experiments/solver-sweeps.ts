@@ -19,7 +19,7 @@ import { minimumRadius, realizabilityBasis } from "../mdp/realizability";
 import { initNetwork, forward } from "../network";
 import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
-import { evaluationProblem, improvementProblem, KERNELS, KernelName, runSolver } from "../solvers/solvers";
+import { evaluationProblem, improvementProblem, KERNELS, KernelName, resolveKernel, runSolver } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";
@@ -139,9 +139,10 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
   const d = mdp.dim!;
   const N = mdp.states * mdp.actions;
   const kernel = valid.kernel ?? "fast";
+  const kernelRan = resolveKernel(kernel);
   const backend = await initBackend();
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
-  return runCached({ name: experiment, module: __filename }, { ...valid, mdpSha256: input.sha256 }, backend, () => {
+  return runCached({ name: experiment, module: __filename }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
     const work = valid.widths.reduce((s, m) => s + m * valid.iterations.reduce((a, T) => a + T, 0), 0);
     const bar = progress(`${experiment} sweep`, work);
     let targetMeanSquare = 0;
@@ -171,7 +172,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
           for (let j = 0; j < N; j++) mse += weights[j] * (values[r * N + j] - target[j]) ** 2;
           rows.push({
             m, T, replica: r, mse, radius: radius[r], realizabilityRadius: Number.isFinite(needed[r]) ? needed[r] : "rank-deficient",
-            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, seed: valid.seed, configHash, kernel, backend: backend.backend,
+            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, seed: valid.seed, configHash, kernel: kernelRan, backend: backend.backend,
           });
         }
         bar.tick(m * T);

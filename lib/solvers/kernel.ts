@@ -18,7 +18,7 @@
  * Per step and replica this costs about 3·m·d multiply-adds for SGD (α(0)ᵀx, Dᵀx, and the
  * update of D and B on active units), against ~4.5·m·d for the reference.
  */
-import { checkProblem, DivergenceError, SolverProblem, SolverResult } from "./problem";
+import { checkProblem, DivergenceError, PROJECTION_TOLERANCE, SolverProblem, SolverResult } from "./problem";
 
 const RESYNC_EVERY = 1024;
 
@@ -116,7 +116,7 @@ export function solveFast(p: SolverProblem, opts: { kappaFloor?: number } = {}):
         for (let q = 0; q < md; q++) sq += D[q] * D[q];
       }
       const dist = kappa * Math.sqrt(sq > 0 ? sq : 0);
-      if (dist > radius) {
+      if (dist > radius * (1 + PROJECTION_TOLERANCE)) {
         projections[r]++;
         kappa *= radius / dist;
       }

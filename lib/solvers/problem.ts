@@ -38,6 +38,13 @@ export interface SolverResult {
   projections: Int32Array;
 }
 
+/**
+ * Relative tolerance of the projection test ‖θ(t+½) − α(0)‖ > R: a point on the sphere up to
+ * rounding is left alone (projecting it would multiply by 1 − O(1e-16)), so that kernels
+ * which compute the norm in different orders count the same projections.
+ */
+export const PROJECTION_TOLERANCE = 1e-12;
+
 export class DivergenceError extends Error {
   constructor(message: string) {
     super(message);

@@ -3,7 +3,7 @@
  * written out as in SPEC §3 — forward, semi-gradient step, projection onto the ball, path
  * sum — with no algebraic shortcuts. The fast kernel (kernel.ts) must agree with it.
  */
-import { checkProblem, DivergenceError, SolverProblem, SolverResult } from "./problem";
+import { checkProblem, DivergenceError, PROJECTION_TOLERANCE, SolverProblem, SolverResult } from "./problem";
 
 export function solveReference(p: SolverProblem): SolverResult {
   checkProblem(p);
@@ -50,7 +50,7 @@ export function solveReference(p: SolverProblem): SolverResult {
       let dist2 = 0;
       for (let q = 0; q < md; q++) dist2 += (theta[q] - a0[q]) ** 2;
       const dist = Math.sqrt(dist2);
-      if (dist > radius) {
+      if (dist > radius * (1 + PROJECTION_TOLERANCE)) {
         projections[r]++;
         for (let q = 0; q < md; q++) theta[q] = a0[q] + ((theta[q] - a0[q]) * radius) / dist;
       }

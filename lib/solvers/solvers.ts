@@ -3,22 +3,36 @@
  * replica with its own sample stream: build the problem (samples drawn exactly from the
  * finite distributions), run a kernel, read the averaged network on every state-action pair.
  *
- * Kernels: "fast" (kernel.ts, the default) and "reference" (reference.ts, the plain loop).
- * Both are float64 and consume identical samples; the test suite holds them equal.
+ * Kernels, all float64 on identical samples, held equal by the test suite:
+ *  - "wasm-simd-f64": the WebAssembly SIMD kernel (wasm-kernel.ts), built at install time;
+ *  - "js-f64": the same algorithm in plain JS (kernel.ts);
+ *  - "reference-f64": the plain loop of SPEC §3 (reference.ts), no shortcuts.
+ * Rule: "fast" (the default) is wasm-simd-f64 when the module is built and instantiates,
+ * else js-f64; "reference" is the reference loop. The kernel that ran is recorded per row.
  */
 import type { FiniteMdp } from "../mdp/mdp";
 import { forward, NetworkInit } from "../network";
 import type { Rng } from "../random";
 import { solveFast } from "./kernel";
+import { solveWasm, wasmKernel } from "./wasm-kernel";
 import type { SolverProblem, SolverResult } from "./problem";
 import { solveReference } from "./reference";
 import { drawPairs, drawTransitions } from "./samples";
 
 export const KERNELS = ["fast", "reference"] as const;
 export type KernelName = (typeof KERNELS)[number];
+export type ResolvedKernel = "wasm-simd-f64" | "js-f64" | "reference-f64";
+
+/** Which implementation a kernel choice runs here (see the rule above). */
+export function resolveKernel(kernel: KernelName = "fast"): ResolvedKernel {
+  if (kernel === "reference") return "reference-f64";
+  return wasmKernel() ? "wasm-simd-f64" : "js-f64";
+}
 
 export function runSolver(problem: SolverProblem, kernel: KernelName = "fast"): SolverResult {
-  return kernel === "fast" ? solveFast(problem) : solveReference(problem);
+  const resolved = resolveKernel(kernel);
+  if (resolved === "wasm-simd-f64") return solveWasm(problem);
+  return resolved === "js-f64" ? solveFast(problem) : solveReference(problem);
 }
 
 function checkFeatures(mdp: FiniteMdp, init: NetworkInit): Float64Array {
