@@ -70,3 +70,39 @@ export function minimumIterations(theorem: "4.5" | "4.6", gamma?: number): numbe
   if (gamma === undefined || !(gamma > 0 && gamma < 1)) throw new RangeError(`Thm 4.6 needs γ in (0, 1), got ${gamma}`);
   return 64 / (1 - gamma) ** 2;
 }
+
+/**
+ * Lemma 4.7's error term (NeurIPS numbering) with ϵ the ROOT-MSEs of the solvers (what
+ * Cauchy–Schwarz supports; SPEC §6): ε_k = τ_{k+1}^{-1} ϵ_{k+1} φ*_k + β_k^{-1} ϵ'_k ψ*_k.
+ */
+export function epsilonK(a: { tauNext: number; betaK: number; improveRootMse: number; evalRootMse: number; phiStar: number; psiStar: number }): number {
+  return (a.improveRootMse * a.phiStar) / a.tauNext + (a.evalRootMse * a.psiStar) / a.betaK;
+}
+
+/** The NeurIPS ε'_k = |A|·τ_{k+1}^{-2}·ϵ²_{k+1} (ϵ²: the improvement MSE). */
+export function epsilonPrimeK(a: { tauNext: number; actions: number; improveMse: number }): number {
+  return (a.actions * a.improveMse) / a.tauNext ** 2;
+}
+
+/**
+ * Thm 4.9 (NeurIPS numbering): min_{0≤k≤K}[L(π*) − L(π_θk)] ≤
+ * (β² log|A| + M + β² Σ_{k<K}(ε_k + ε'_k)) / ((1−γ)·β·√K), with `sumEps` = Σ_{k<K}(ε_k + ε'_k).
+ */
+export function theorem49Bound(K: number, beta: number, gamma: number, actions: number, M: number, sumEps: number): number {
+  return (beta ** 2 * Math.log(actions) + M + beta ** 2 * sumEps) / ((1 - gamma) * beta * Math.sqrt(K));
+}
+
+/** Thm 4.9 with zero inner error: (β² log|A| + M)/((1−γ)β√K), minimised at β = √(M/log|A|). */
+export function theorem49IdealBound(K: number, beta: number, gamma: number, actions: number, M: number): number {
+  return theorem49Bound(K, beta, gamma, actions, M, 0);
+}
+
+/** The β minimising the ideal bound: √(M / log|A|). */
+export function theorem49OptimalBeta(M: number, actions: number): number {
+  return Math.sqrt(M / Math.log(actions));
+}
+
+/** The K^{-1/2} reference, c·K^{-1/2}. */
+export function horizonRate(K: number, c: number): number {
+  return c * K ** -0.5;
+}

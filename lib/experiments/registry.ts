@@ -3,6 +3,7 @@
  * and returns cached-or-computed tidy rows.
  */
 import type { CachedResult } from "./cache";
+import { runConvergence, validateConvergenceConfig } from "./convergence";
 import { runNetworkSweep, validateNetworkSweepConfig } from "./network-sweep";
 import { runRealizabilitySweep, validateRealizabilitySweepConfig } from "./realizability-sweep";
 import { runEvaluation, runImprovement, validateSolverSweepConfig } from "./solver-sweeps";
@@ -12,4 +13,5 @@ export const EXPERIMENTS: Record<string, (config: unknown) => Promise<CachedResu
   realizability: (c) => runRealizabilitySweep(validateRealizabilitySweepConfig(c)),
   improvement: (c) => runImprovement(validateSolverSweepConfig(c, "improvement")),
   evaluation: (c) => runEvaluation(validateSolverSweepConfig(c, "evaluation")),
+  convergence: (c) => runConvergence(validateConvergenceConfig(c)),
 };

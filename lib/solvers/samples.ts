@@ -36,3 +36,29 @@ export function drawTransitions(mdp: FiniteMdp, sigma: Float64Array, pi: Float64
   }
   return { pairs, next };
 }
+
+/**
+ * One batch of Alg. 1 (neural PPO), shared by both solvers: T tuples with (s, a) ∼ σ_k,
+ * a⁰ ∼ π_0(·|s) (uniform), s' ∼ P(·|s, a), a' ∼ π_k(·|s'). Returns the pair indices of
+ * (s, a) and (s', a') for TD and of (s, a⁰) for SGD: Int32Array [T] each.
+ */
+export function drawPpoBatch(mdp: FiniteMdp, sigma: Float64Array, pi: Float64Array, steps: number, rng: Rng): { pairs: Int32Array; next: Int32Array; uniformPairs: Int32Array } {
+  const { states: S, actions: A } = mdp;
+  const first = new AliasTable(sigma);
+  const dynamics: AliasTable[] = [];
+  for (let j = 0; j < S * A; j++) dynamics.push(new AliasTable(mdp.transitions.subarray(j * S, (j + 1) * S)));
+  const policy: AliasTable[] = [];
+  for (let s = 0; s < S; s++) policy.push(new AliasTable(pi.subarray(s * A, (s + 1) * A)));
+  const pairs = new Int32Array(steps);
+  const next = new Int32Array(steps);
+  const uniformPairs = new Int32Array(steps);
+  for (let t = 0; t < steps; t++) {
+    const j = first.sample(rng);
+    const s = Math.floor(j / A);
+    uniformPairs[t] = s * A + rng.int(A);
+    const s2 = dynamics[j].sample(rng);
+    pairs[t] = j;
+    next[t] = s2 * A + policy[s2].sample(rng);
+  }
+  return { pairs, next, uniformPairs };
+}

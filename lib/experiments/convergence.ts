@@ -1,0 +1,146 @@
+/**
+ * Experiment `convergence`: Thm 4.9 (NeurIPS numbering), neural PPO's global rate, with exact
+ * PPO (infinite width, no noise) and neural TRPO beside it (SPEC §3, §6; notebook 04).
+ *
+ * Settings: `ConvergenceConfig`. For every horizon K (each K is its own run: the schedules
+ * depend on K), every width m and replica: Algorithm 1 run for K iterations with everything on
+ * the left of the paper's statements recorded exactly per iteration (lib/ppo/neural-ppo.ts).
+ * Exact PPO rows have m = 0 (meaning infinite width) and replica 0. Neural PPO and TRPO at
+ * the same (K, m) share α(0) and the sample stream, so TRPO with δ_k matched to PPO's step
+ * must reproduce PPO.
+ */
+import { createHash } from "node:crypto";
+import { initBackend } from "../backend";
+import { objective, optimalPolicy } from "../mdp/exact";
+import { initNetwork } from "../network";
+import { exactPpo } from "../ppo/exact-ppo";
+import { runNeuralPpo, NeuralVariant } from "../ppo/neural-ppo";
+import { algorithmStream } from "../random";
+import { progress } from "../report/progress";
+import { KERNELS, KernelName, resolveKernel } from "../solvers/solvers";
+import { CachedResult, canonicalJson, runCached } from "./cache";
+import { loadMdpInput } from "./mdp-input";
+import type { Row } from "./results-io";
+import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
+
+export const VARIANTS = ["neural-ppo", "exact-ppo", "neural-trpo"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface ConvergenceConfig {
+  /** MDP file (relative to the repository root), with features for the neural variants. */
+  mdp: string;
+  /** Horizons K; each is a separate run of K iterations. */
+  horizons: number[];
+  /** β of the schedules β_k = β√K, τ_{k+1} = β√K/(k+1). */
+  beta: number;
+  /** Widths m (neural variants). */
+  widths: number[];
+  /** T: samples and steps of every solver call. */
+  iterations: number;
+  /** Independent replicas (α(0), b, sample streams) per (K, m). */
+  replicas: number;
+  /** Any of neural-ppo, exact-ppo, neural-trpo. */
+  variants: Variant[];
+  /** R_f (Alg. 2) and R_Q (Alg. 3); the paper needs R_f ≥ R_Q. */
+  radiusF: number;
+  radiusQ: number;
+  /** Neural TRPO's KL budget δ; absent: δ_k matched to PPO's step (then TRPO = PPO). */
+  delta?: number;
+  seed: number;
+  /** Overrides the MDP file's γ. */
+  gamma?: number;
+  kernel?: KernelName;
+  description?: string;
+}
+
+const FIELDS = ["mdp", "horizons", "beta", "widths", "iterations", "replicas", "variants", "radiusF", "radiusQ", "delta", "seed", "gamma", "kernel", "description"];
+
+export function validateConvergenceConfig(value: unknown): ConvergenceConfig {
+  const c = checkObject(value, "config", FIELDS);
+  if (typeof c.mdp !== "string" || c.mdp === "") throw new ConfigError(`mdp must be a path to an MDP file, got ${JSON.stringify(c.mdp)}`);
+  if (!Array.isArray(c.variants) || c.variants.length === 0) throw new ConfigError(`variants must be a non-empty array of ${VARIANTS.join(", ")}`);
+  c.variants.forEach((v, i) => {
+    if (!(VARIANTS as readonly unknown[]).includes(v)) throw new ConfigError(`variants[${i}] must be one of ${VARIANTS.join(", ")}, got ${JSON.stringify(v)}`);
+  });
+  const out: ConvergenceConfig = {
+    mdp: c.mdp,
+    horizons: checkIntegerArray(c.horizons, "horizons", 1),
+    beta: checkNumber(c.beta, "beta", { gt: 0 }),
+    widths: checkIntegerArray(c.widths, "widths", 1),
+    iterations: checkInteger(c.iterations, "iterations", 1),
+    replicas: checkInteger(c.replicas, "replicas", 1),
+    variants: c.variants as Variant[],
+    radiusF: checkNumber(c.radiusF, "radiusF", { gt: 0 }),
+    radiusQ: checkNumber(c.radiusQ, "radiusQ", { gt: 0 }),
+    seed: checkInteger(c.seed, "seed", 0),
+  };
+  if (c.delta !== undefined) out.delta = checkNumber(c.delta, "delta", { gt: 0 });
+  if (c.gamma !== undefined) out.gamma = checkNumber(c.gamma, "gamma", { gt: 0, lt: 1 });
+  if (c.kernel !== undefined) {
+    if (!(KERNELS as readonly unknown[]).includes(c.kernel)) throw new ConfigError(`kernel must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(c.kernel)}`);
+    out.kernel = c.kernel as KernelName;
+  }
+  if (typeof c.description === "string") out.description = c.description;
+  return out;
+}
+
+const BLANK = "";
+
+export async function runConvergence(config: ConvergenceConfig, resultsDir?: string): Promise<CachedResult> {
+  const valid = validateConvergenceConfig(config);
+  const input = loadMdpInput(valid.mdp);
+  const mdp = valid.gamma === undefined ? input.mdp : { ...input.mdp, gamma: valid.gamma };
+  const neural = valid.variants.filter((v): v is NeuralVariant => v !== "exact-ppo");
+  if (neural.length > 0 && (!mdp.features || !mdp.dim)) throw new ConfigError(`mdp ${valid.mdp} has no features; the neural variants need x(s, a)`);
+  const kernelRan = resolveKernel(valid.kernel);
+  const backend = await initBackend();
+  const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
+  return runCached({ name: "convergence", module: __filename }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
+    const optimal = optimalPolicy(mdp);
+    const lStar = objective(optimal.V, optimal.nu);
+    const common = { beta: valid.beta, T: valid.iterations, radiusF: valid.radiusF, radiusQ: valid.radiusQ, gamma: mdp.gamma, seed: valid.seed, configHash };
+    const rows: Row[] = [];
+    if (valid.variants.includes("exact-ppo")) {
+      for (const K of valid.horizons) {
+        for (const st of exactPpo(mdp, valid.beta, K, optimal.nu, lStar).steps) {
+          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...common, kernel: "exact-f64" });
+        }
+      }
+    }
+    const work = neural.length * valid.horizons.reduce((s, K) => s + K, 0) * valid.widths.reduce((s, m) => s + m, 0) * 2 * valid.iterations;
+    const bar = neural.length > 0 ? progress("convergence sweep", work) : undefined;
+    for (const variant of neural) {
+      for (const K of valid.horizons) {
+        for (const m of valid.widths) {
+          const init = initNetwork(algorithmStream(valid.seed).split(`width:${m}`), { replicas: valid.replicas, width: m, dim: mdp.dim! });
+          const records = runNeuralPpo({
+            mdp, init, optimal, variant, beta: valid.beta, horizon: K, steps: valid.iterations,
+            radiusF: new Float64Array(valid.replicas).fill(valid.radiusF), radiusQ: new Float64Array(valid.replicas).fill(valid.radiusQ),
+            delta: variant === "neural-trpo" ? valid.delta : undefined, kernel: valid.kernel,
+            rng: algorithmStream(valid.seed).split(`run:K${K}:m${m}`), progress: bar,
+          });
+          records.sort((a, b) => a.replica - b.replica || a.k - b.k);
+          for (const rec of records) {
+            rows.push({
+              variant, K, k: rec.k, m, replica: rec.replica, L: rec.L, gap: rec.gap,
+              evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
+              phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
+              lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
+              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK,
+              ...common, kernel: kernelRan,
+            });
+          }
+        }
+      }
+    }
+    bar?.done();
+    return rows;
+  }, resultsDir);
+}
+
+function blankErrors(): Row {
+  return {
+    evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
+    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK,
+  };
+}

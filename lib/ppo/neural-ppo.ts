@@ -1,0 +1,214 @@
+/**
+ * Algorithm 1 (neural PPO, NeurIPS numbering; SPEC §3), batched over replicas, and neural
+ * TRPO (the KL-constrained variant, SPEC §3 "Neural TRPO").
+ *
+ * One draw of (α(0), b) per replica serves the whole run: every TD call (radius R_Q) and
+ * every SGD call (radius R_f ≥ R_Q) restarts from that α(0). f_θ0 ≡ 0, so π_θ0 = π_0. At
+ * iteration k, with E_k = τ_k^{-1} f_θk the energy of π_θk (E_0 = 0):
+ *   1. one batch of T tuples, (s, a) ∼ σ_k, a⁰ ∼ π_0, s' ∼ P, a' ∼ π_θk, shared by both solvers;
+ *   2. Q_ωk ← Alg. 3 on (s, a, s', a');
+ *   3. the multiplier λ_k: PPO λ_k = β_k = β√K; TRPO the λ with E_{ν_k}[KL(π ‖ π_θk)] = δ_k for
+ *      π ∝ exp(E_k + Q_ωk/λ) (δ_k fixed, or matched to PPO's step, which gives λ_k = β_k);
+ *   4. τ_{k+1}^{-1} = τ_k^{-1} + λ_k^{-1} (PPO: τ_{k+1} = β√K/(k+1)); f_θk+1 ← Alg. 2 on (s, a⁰)
+ *      with target τ_{k+1}(λ_k^{-1}Q_ωk + E_k);
+ *   5. E_{k+1} = τ_{k+1}^{-1} f_θk+1, π_θk+1 ∝ exp(E_{k+1}) (max subtracted).
+ * Everything on the left of the paper's statements is recorded exactly per k and replica.
+ */
+import { energyConstantM, energyPolicy, evaluatePolicy, kl, objective, OptimalSolution, phiStar, psiStar, row, stateActionDistribution, auxiliaryDistribution, stationaryDistribution, varphiStar } from "../mdp/exact";
+import type { FiniteMdp } from "../mdp/mdp";
+import { forward, NetworkInit } from "../network";
+import type { Rng } from "../random";
+import { drawPpoBatch } from "../solvers/samples";
+import { KernelName, runSolver } from "../solvers/solvers";
+import type { Progress } from "../report/progress";
+import { betaK } from "./schedule";
+import { klMultiplier } from "./trpo";
+
+export type NeuralVariant = "neural-ppo" | "neural-trpo";
+
+export interface NeuralPpoSettings {
+  mdp: FiniteMdp;
+  init: NetworkInit;
+  optimal: OptimalSolution;
+  variant: NeuralVariant;
+  beta: number;
+  /** K. */
+  horizon: number;
+  /** T, the samples (and steps) of each solver call. */
+  steps: number;
+  /** R_f and R_Q per replica. */
+  radiusF: Float64Array;
+  radiusQ: Float64Array;
+  /** TRPO only: a fixed KL budget δ; absent = matched to PPO's step at every k. */
+  delta?: number;
+  kernel?: KernelName;
+  /** The run's sample stream; iteration k, replica r uses rng.split(`k${k}`).split(r). */
+  rng: Rng;
+  progress?: Progress;
+}
+
+/** One iteration k of one replica. Error columns are absent at k = K (no update follows). */
+export interface NeuralPpoRecord {
+  replica: number;
+  k: number;
+  /** L(π_θk) and L(π*) − L(π_θk). */
+  L: number;
+  gap: number;
+  /** e'_k = E_{σ_k}[(Q_ωk − Q^{π_θk})²] (Thm 4.6's left side). */
+  evalMse?: number;
+  /** e_{k+1} = E_{σ̃_k}[(f_θk+1 − τ_{k+1}(λ_k^{-1}Q_ωk + E_k))²] (Thm 4.5's left side). */
+  improveMse?: number;
+  phiStar: number;
+  psiStar: number;
+  varphiStar: number;
+  /** M = 2E_{ν*}[max_a u_{α(0)}²] + 2R_f² (SPEC §5). */
+  M: number;
+  /** λ_k (β_k for PPO) and τ_{k+1}. */
+  lambda?: number;
+  tauNext?: number;
+  /** E_{ν_k}[KL(π_θk+1 ‖ π_θk)]: the KL step actually taken. */
+  klStep?: number;
+  /** Lemma 4.7's left side |E_{ν*}[⟨log(π_θk+1/π_{k+1}), π* − π_θk⟩]|, π_{k+1} ∝ exp(E_k + Q^{π_θk}/λ_k) with exact Q. */
+  lemma47Lhs?: number;
+  /** NeurIPS Lemma 4.8's left side E_{ν*}[‖E_{k+1} − E_k‖²_∞]. */
+  energyStepSq?: number;
+  /** Revision Lemma 4.8's left side E_{ν*}[‖E_{k+1} − (E_k + λ_k^{-1}Q^{π_θk})‖_∞] (energy vs the ideal update). */
+  idealEnergyGapInf?: number;
+}
+
+export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
+  const { mdp, init, optimal, horizon: K, steps: T } = s;
+  const { states: S, actions: A } = mdp;
+  const N = S * A;
+  const R = init.replicas;
+  const X = mdp.features!;
+  const bk = betaK(s.beta, K);
+  const nuStar = optimal.nu;
+  const lStar = objective(optimal.V, nuStar);
+  const u0 = forward(init, init.alpha0, X);
+  const M = Float64Array.from({ length: R }, (_, r) => energyConstantM(mdp, nuStar, u0.subarray(r * N, (r + 1) * N), s.radiusF[r]));
+  const energies = Array.from({ length: R }, () => new Float64Array(N));
+  const invTau = new Float64Array(R); // τ_k^{-1}; f_θ0 ≡ 0 makes τ_0 irrelevant
+  const records: NeuralPpoRecord[] = [];
+  for (let k = 0; k <= K; k++) {
+    const pis = energies.map((E) => energyPolicy(mdp, E));
+    const nus = pis.map((pi) => stationaryDistribution(mdp, pi).nu);
+    const exact = pis.map((pi) => evaluatePolicy(mdp, pi));
+    const base = pis.map((pi, r): NeuralPpoRecord => {
+      const L = objective(exact[r].V, nuStar);
+      return {
+        replica: r, k, L, gap: lStar - L,
+        phiStar: phiStar(mdp, nuStar, optimal.policy, nus[r], pi),
+        psiStar: psiStar(mdp, nuStar, optimal.policy, nus[r], pi),
+        varphiStar: varphiStar(nuStar, nus[r]),
+        M: M[r],
+      };
+    });
+    if (k === K) {
+      records.push(...base);
+      break;
+    }
+    const sigmas = pis.map((pi, r) => stateActionDistribution(mdp, nus[r], pi));
+    const sigmaTildes = nus.map((nu) => auxiliaryDistribution(mdp, nu));
+    const iterRng = s.rng.split(`k${k}`);
+    const batches = pis.map((pi, r) => drawPpoBatch(mdp, sigmas[r], pi, T, iterRng.split(r)));
+    // Policy evaluation (Alg. 3).
+    const td = runSolver({ init, features: X, steps: T, radius: s.radiusQ, pairs: batches.map((b) => b.pairs), target: { kind: "td", rewards: mdp.rewards, gamma: mdp.gamma, next: batches.map((b) => b.next) } }, s.kernel);
+    const qOmega = forward(init, td.thetaBar, X);
+    s.progress?.tick(T * init.width);
+    // Multipliers and targets.
+    const lambdas = new Float64Array(R);
+    const tauNext = new Float64Array(R);
+    const targets = new Float64Array(R * N);
+    for (let r = 0; r < R; r++) {
+      const q = qOmega.subarray(r * N, (r + 1) * N);
+      if (s.variant === "neural-ppo") lambdas[r] = bk;
+      else {
+        const delta = s.delta ?? klStep(mdp, energies[r], energies[r].map((e, j) => e + q[j] / bk), nus[r]);
+        lambdas[r] = klMultiplier(mdp, energies[r], q, nus[r], delta);
+      }
+      tauNext[r] = 1 / (invTau[r] + 1 / lambdas[r]);
+      for (let j = 0; j < N; j++) targets[r * N + j] = tauNext[r] * (q[j] / lambdas[r] + energies[r][j]);
+    }
+    // Policy improvement (Alg. 2).
+    const sgd = runSolver({ init, features: X, steps: T, radius: s.radiusF, pairs: batches.map((b) => b.uniformPairs), target: { kind: "regression", values: targets } }, s.kernel);
+    const f = forward(init, sgd.thetaBar, X);
+    s.progress?.tick(T * init.width);
+    for (let r = 0; r < R; r++) {
+      const rec = base[r];
+      const q = qOmega.subarray(r * N, (r + 1) * N);
+      const Qexact = exact[r].Q;
+      let evalMse = 0;
+      let improveMse = 0;
+      for (let j = 0; j < N; j++) {
+        evalMse += sigmas[r][j] * (q[j] - Qexact[j]) ** 2;
+        improveMse += sigmaTildes[r][j] * (f[r * N + j] - targets[r * N + j]) ** 2;
+      }
+      const next = Float64Array.from({ length: N }, (_, j) => f[r * N + j] / tauNext[r]);
+      const ideal = energies[r].map((e, j) => e + Qexact[j] / lambdas[r]);
+      rec.evalMse = evalMse;
+      rec.improveMse = improveMse;
+      rec.lambda = lambdas[r];
+      rec.tauNext = tauNext[r];
+      rec.klStep = klStep(mdp, energies[r], next, nus[r]);
+      rec.lemma47Lhs = Math.abs(lemma47(mdp, next, ideal, optimal.policy, pis[r], nuStar));
+      let stepSq = 0;
+      let idealGap = 0;
+      for (let st = 0; st < S; st++) {
+        let mStep = 0;
+        let mIdeal = 0;
+        for (let a = 0; a < A; a++) {
+          const j = st * A + a;
+          mStep = Math.max(mStep, (next[j] - energies[r][j]) ** 2);
+          mIdeal = Math.max(mIdeal, Math.abs(next[j] - ideal[j]));
+        }
+        stepSq += nuStar[st] * mStep;
+        idealGap += nuStar[st] * mIdeal;
+      }
+      rec.energyStepSq = stepSq;
+      rec.idealEnergyGapInf = idealGap;
+      records.push(rec);
+      energies[r] = next;
+      invTau[r] = 1 / tauNext[r];
+    }
+  }
+  return records;
+}
+
+/** E_ν[KL(π_new ‖ π_old)] for π ∝ exp(energy). */
+function klStep(mdp: FiniteMdp, oldEnergy: Float64Array, newEnergy: Float64Array, nu: Float64Array): number {
+  const A = mdp.actions;
+  const pOld = energyPolicy(mdp, oldEnergy);
+  const pNew = energyPolicy(mdp, newEnergy);
+  let total = 0;
+  for (let st = 0; st < mdp.states; st++) total += nu[st] * kl(row(pNew, st, A), row(pOld, st, A));
+  return total;
+}
+
+/**
+ * E_{ν*}[⟨log(π_θk+1/π_{k+1}), π* − π_θk⟩] from the two energies, with log-softmax computed
+ * stably (log π(a|s) = E(s,a) − logsumexp_a E(s,·)), so large energies cannot underflow.
+ */
+export function lemma47(mdp: FiniteMdp, energyNext: Float64Array, energyIdeal: Float64Array, piStar: Float64Array, piK: Float64Array, nuStar: Float64Array): number {
+  const A = mdp.actions;
+  let total = 0;
+  for (let st = 0; st < mdp.states; st++) {
+    const lseNext = logSumExp(energyNext, st, A);
+    const lseIdeal = logSumExp(energyIdeal, st, A);
+    let inner = 0;
+    for (let a = 0; a < A; a++) {
+      const j = st * A + a;
+      inner += (energyNext[j] - lseNext - (energyIdeal[j] - lseIdeal)) * (piStar[j] - piK[j]);
+    }
+    total += nuStar[st] * inner;
+  }
+  return total;
+}
+
+function logSumExp(energy: Float64Array, st: number, A: number): number {
+  let m = -Infinity;
+  for (let a = 0; a < A; a++) m = Math.max(m, energy[st * A + a]);
+  let z = 0;
+  for (let a = 0; a < A; a++) z += Math.exp(energy[st * A + a] - m);
+  return m + Math.log(z);
+}
