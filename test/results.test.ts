@@ -18,7 +18,8 @@ test("CSV round-trips float64 exactly, quotes strings, refuses non-finite values
   const rows = [{ m: 64, x: 0.1 + 0.2, s: 'a,"b"', flag: true }, { m: 128, x: 1e-300, s: "plain", flag: false }];
   const back = parseCsv(toCsv(rows));
   assert.deepEqual(back, rows);
-  assert.throws(() => toCsv([{ m: 1, x: NaN }]), /refusing to write non-finite value NaN in column "x", row 0/);
+  assert.throws(() => toCsv([{ m: 1, x: NaN }]), /refusing to write NaN in column "x", row 0/);
+  assert.deepEqual(parseCsv(toCsv([{ a: Infinity, b: -Infinity }])), [{ a: Infinity, b: -Infinity }]);
   assert.throws(() => toCsv([{ m: 1, x: 2 }, { m: 1 }]), /row 1 lacks column "x"/);
 });
 

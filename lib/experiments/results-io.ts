@@ -3,6 +3,8 @@
  * `meta.json`, written atomically (temp file, fsync, rename) so that a partial file is never
  * mistaken for a result. Numbers are written with JavaScript's shortest round-trip
  * representation, so reading back gives the same float64 and reruns give the same bytes.
+ * ±Infinity is written as such: some exact quantities are genuinely beyond float64 (ψ*_k
+ * when π_k(a|s) underflows to 0 where π* acts). NaN is never written: it can only be a bug.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
@@ -31,7 +33,7 @@ export function writeFileAtomic(path: string, text: string): void {
 
 function formatCell(v: Cell, column: string, row: number): string {
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new RangeError(`refusing to write non-finite value ${v} in column "${column}", row ${row}`);
+    if (Number.isNaN(v)) throw new RangeError(`refusing to write NaN in column "${column}", row ${row}`);
     return String(v);
   }
   const s = String(v);
@@ -89,7 +91,7 @@ export function parseCsv(text: string): Row[] {
     const row: Row = {};
     columns.forEach((c, j) => {
       const s = cells[j];
-      row[c] = s === "true" ? true : s === "false" ? false : s !== "" && Number.isFinite(Number(s)) ? Number(s) : s;
+      row[c] = s === "true" ? true : s === "false" ? false : s !== "" && !Number.isNaN(Number(s)) ? Number(s) : s;
     });
     return row;
   });
