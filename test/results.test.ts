@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
+import { pruneResults } from "../lib/experiments/prune";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
@@ -117,9 +118,20 @@ test("envelope constant: the smallest c with y ≤ c·g(x), touching the data at
 
 test("an experiment's code version covers exactly its lib/ import closure, without reporting", () => {
   const files = sourceClosure(join(REPO_ROOT, "lib", "experiments", "network-sweep.ts")).map((f) => f.slice(REPO_ROOT.length + 1));
-  for (const f of ["lib/experiments/network-sweep.ts", "lib/network.ts", "lib/network-tf.ts", "lib/random.ts", "lib/backend.ts", "lib/experiments/cache.ts"]) assert.ok(files.includes(f), f);
+  for (const f of ["lib/experiments/network-sweep.ts", "lib/network.ts", "lib/network-tf.ts", "lib/random.ts", "lib/backend.ts"]) assert.ok(files.includes(f), f);
   assert.ok(!files.some((f) => f.startsWith("lib/report/")), "reporting excluded");
+  assert.ok(!files.includes("lib/experiments/cache.ts") && !files.includes("lib/experiments/results-io.ts"), "results plumbing excluded");
   assert.ok(!files.includes("lib/mdp/exact.ts"), "unrelated modules excluded");
   // tslab hands modules a virtual .js __filename, possibly through the notebooks/lib symlink.
   assert.deepEqual(sourceClosure(join(REPO_ROOT, "notebooks", "lib", "experiments", "network-sweep.js")).map((f) => f.slice(REPO_ROOT.length + 1)), files);
+});
+
+test("prune keeps the result folders a notebook names and deletes the rest", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nppo-prune-"));
+  const results = join(dir, "results");
+  for (const k of ["aaa", "bbb"]) writeFileAtomic(join(results, "exp", k, "meta.json"), "{}");
+  const nb = join(dir, "n.ipynb");
+  writeFileAtomic(nb, JSON.stringify({ cells: [{ outputs: [{ text: ["12 rows read from cache: data/results/exp/aaa\n"] }] }] }));
+  assert.deepEqual(pruneResults([nb], results), [join("exp", "bbb")]);
+  assert.deepEqual(readdirSync(join(results, "exp")), ["aaa"]);
 });

@@ -28,15 +28,18 @@ export function canonicalJson(value: unknown): string {
 
 const LIB = join(REPO_ROOT, "lib");
 const REPORT = join(LIB, "report") + sep;
+/** Plumbing that stores, checks or labels results but cannot change a number in them. */
+const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts"].map((f) => join(LIB, "experiments", f));
 
 /**
  * The lib/ source files `entry` depends on: itself and the transitive closure of its
- * relative imports, without lib/report/ (presentation cannot change a number). Sorted.
+ * relative imports, without lib/report/ and the results plumbing (neither can change a
+ * number; keying on them would throw away hours of results for a logging change). Sorted.
  */
 export function sourceClosure(entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
-    if (seen.has(file) || file.startsWith(REPORT)) return;
+    if (seen.has(file) || file.startsWith(REPORT) || PLUMBING.includes(file)) return;
     seen.add(file);
     const text = readFileSync(file, "utf8");
     for (const m of text.matchAll(/(?:from|import|require\()\s*["'](\.[^"']+)["']/g)) {

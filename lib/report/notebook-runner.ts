@@ -115,37 +115,34 @@ class KernelClient {
     return msgId;
   }
 
+  /**
+   * Wait until the kernel answers and its iopub messages reach us. tslab sends on iopub
+   * without awaiting, so two of its sends overlapping crash it ("Socket is busy writing"):
+   * requests go one at a time, never piled up while the kernel is still starting.
+   */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.exitError) throw this.exitError;
-      const id = await this.send("kernel_info_request", {});
-      const reply = await new Promise<Message | null>((resolve) => {
-        const t = setTimeout(() => resolve(null), 1000);
-        this.pending.set(id, (m) => {
-          clearTimeout(t);
-          resolve(m);
+    const ask = (timeoutMs: number, onIopub: boolean) =>
+      new Promise<boolean>((resolve) => {
+        void this.send("kernel_info_request", {}).then((id) => {
+          const done = (ok: boolean) => {
+            clearTimeout(t);
+            this.pending.delete(id);
+            this.listeners.delete(id);
+            resolve(ok);
+          };
+          const t = setTimeout(() => done(false), timeoutMs);
+          if (onIopub) this.listeners.set(id, () => done(true));
+          else this.pending.set(id, () => done(true));
         });
       });
-      this.pending.delete(id);
-      if (reply) {
-        // ZeroMQ subscriptions join late: wait until iopub carries a status for our request.
-        const seen = await new Promise<boolean>((resolve) => {
-          const probe = async () => {
-            const pid = await this.send("kernel_info_request", {});
-            const t = setTimeout(() => resolve(false), 1000);
-            this.listeners.set(pid, () => {
-              clearTimeout(t);
-              this.listeners.delete(pid);
-              resolve(true);
-            });
-          };
-          void probe();
-        });
-        if (seen) return;
-      }
+    // ZeroMQ queues the request until the kernel binds its sockets: one request is enough.
+    if (!(await ask(60_000, false))) throw this.exitError ?? new Error("kernel did not answer within 60 s");
+    // Subscriptions join late: probe until a status message for our request arrives on iopub.
+    for (let i = 0; i < 30; i++) {
+      if (this.exitError) throw this.exitError;
+      if (await ask(2000, true)) return;
     }
-    throw new Error("kernel did not become ready within 60 s");
+    throw new Error("kernel's iopub messages did not arrive within 60 s");
   }
 
   /** Execute `code`; outputs in nbformat form, the reply's status and execution count. */
@@ -260,6 +257,8 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
       cell.execution_count = result.executionCount ?? ++count;
       count = cell.execution_count;
       opts.onCell?.(i, cells.length);
+      // Let the kernel flush its last iopub sends before the next request (see waitReady).
+      await new Promise((r) => setTimeout(r, 50));
       if (result.status !== "ok") {
         failure = { index: i, source, error: (result.error || result.stderr || "(the kernel reported an error without a message)").trim() };
         break;

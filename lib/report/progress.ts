@@ -63,7 +63,8 @@ export function progress(label: string, total: number): Progress {
     tick(n = 1) {
       doneUnits += n;
       const now = Date.now();
-      if (now - lastDraw > 200 || doneUnits >= total) {
+      // At most one redraw a second: in a notebook every redraw is an iopub message.
+      if (now - lastDraw > 1000) {
         lastDraw = now;
         draw(false);
       }

@@ -125,3 +125,15 @@ export function errorVsIterationsByGamma(rows: Row[], title: string): { figure: 
   }
   return { figure, slopes };
 }
+
+/**
+ * How tight the optimisation term is: mean exact error / (R²·T^{-1/2}) per width and T, with
+ * R the mean radius used. Averaged projected SGD guarantees the objective gap (here the MSE
+ * itself: the target is realizable) is O(R²T^{-1/2}) at every T, so this ratio stays bounded;
+ * a ratio rising with T means the data approach the bound from below.
+ */
+export function optimisationTightness(rows: Row[]): { m: number; T: number; ratio: number }[] {
+  const mse = summarise(rows, ["m", "T"], "mse");
+  const radius = summarise(rows, ["m", "T"], "radius");
+  return mse.map((s, i) => ({ m: s.m as number, T: s.T as number, ratio: (s.mean * Math.sqrt(s.T as number)) / radius[i].mean ** 2 }));
+}

@@ -20,12 +20,8 @@ export function drawPairs(weights: Float64Array, steps: number, rng: Rng): Int32
  * indices of (s, a) and of (s', a'): Int32Array [T] each.
  */
 export function drawTransitions(mdp: FiniteMdp, sigma: Float64Array, pi: Float64Array, steps: number, rng: Rng): { pairs: Int32Array; next: Int32Array } {
-  const { states: S, actions: A } = mdp;
-  const first = new AliasTable(sigma);
-  const dynamics: AliasTable[] = [];
-  for (let j = 0; j < S * A; j++) dynamics.push(new AliasTable(mdp.transitions.subarray(j * S, (j + 1) * S)));
-  const policy: AliasTable[] = [];
-  for (let s = 0; s < S; s++) policy.push(new AliasTable(pi.subarray(s * A, (s + 1) * A)));
+  const A = mdp.actions;
+  const { first, dynamics, policy } = transitionTables(mdp, sigma, pi);
   const pairs = new Int32Array(steps);
   const next = new Int32Array(steps);
   for (let t = 0; t < steps; t++) {
@@ -43,12 +39,8 @@ export function drawTransitions(mdp: FiniteMdp, sigma: Float64Array, pi: Float64
  * (s, a) and (s', a') for TD and of (s, a⁰) for SGD: Int32Array [T] each.
  */
 export function drawPpoBatch(mdp: FiniteMdp, sigma: Float64Array, pi: Float64Array, steps: number, rng: Rng): { pairs: Int32Array; next: Int32Array; uniformPairs: Int32Array } {
-  const { states: S, actions: A } = mdp;
-  const first = new AliasTable(sigma);
-  const dynamics: AliasTable[] = [];
-  for (let j = 0; j < S * A; j++) dynamics.push(new AliasTable(mdp.transitions.subarray(j * S, (j + 1) * S)));
-  const policy: AliasTable[] = [];
-  for (let s = 0; s < S; s++) policy.push(new AliasTable(pi.subarray(s * A, (s + 1) * A)));
+  const A = mdp.actions;
+  const { first, dynamics, policy } = transitionTables(mdp, sigma, pi);
   const pairs = new Int32Array(steps);
   const next = new Int32Array(steps);
   const uniformPairs = new Int32Array(steps);
@@ -61,4 +53,14 @@ export function drawPpoBatch(mdp: FiniteMdp, sigma: Float64Array, pi: Float64Arr
     next[t] = s2 * A + policy[s2].sample(rng);
   }
   return { pairs, next, uniformPairs };
+}
+
+/** Alias tables for (s, a) ∼ σ, s' ∼ P(·|s, a) (one per pair) and a' ∼ π(·|s') (one per state). */
+function transitionTables(mdp: FiniteMdp, sigma: Float64Array, pi: Float64Array): { first: AliasTable; dynamics: AliasTable[]; policy: AliasTable[] } {
+  const { states: S, actions: A } = mdp;
+  const dynamics: AliasTable[] = [];
+  for (let j = 0; j < S * A; j++) dynamics.push(new AliasTable(mdp.transitions.subarray(j * S, (j + 1) * S)));
+  const policy: AliasTable[] = [];
+  for (let s = 0; s < S; s++) policy.push(new AliasTable(pi.subarray(s * A, (s + 1) * A)));
+  return { first: new AliasTable(sigma), dynamics, policy };
 }
