@@ -6,7 +6,7 @@ import {
   auxiliaryDistribution, chiSquare, energyConstantM, energyPolicy, evaluatePolicy, idealUpdate, kl, objective, optimalPolicy,
   phiStar, policyChain, psiStar, stationaryDistribution, stationaryOfChain, uniformPolicy, valueIteration, varphiStar, row,
 } from "../lib/mdp/exact";
-import { garnet, GarnetSpec, oneHotFeatures } from "../lib/mdp/generators";
+import { coverageTrap, garnet, GarnetSpec, oneHotFeatures } from "../lib/mdp/generators";
 import { solve, symmetricEigenvalues, cholesky, choleskySolve } from "../lib/linalg";
 
 /** Two states, action 0 = stay, action 1 = switch; reward 1 only for staying in state 0; γ = 1/2. */
@@ -212,4 +212,15 @@ test("linear algebra: LU solve, Cholesky, Jacobi eigenvalues against known answe
 test("χ² with zeros in q: equal zeros contribute 0, mass where q = 0 is infinite", () => {
   assert.equal(chiSquare([1, 0], [1, 0]), 0);
   assert.equal(chiSquare([0.5, 0.5], [1, 0]), Infinity);
+});
+
+test("coverage trap: ν* sits at the right end, where the uniform policy's ν has almost no mass; every row has full support", () => {
+  const mdp = coverageTrap(Rng.fromSeed(4), { name: "t", states: 8, actions: 3, success: 0.9, gamma: 0.9, mixing: 0.02, dim: 4 });
+  for (let j = 0; j < 24; j++) for (let t = 0; t < 8; t++) assert.ok(mdp.transitions[j * 8 + t] >= 0.02 / 8 - 1e-15);
+  const opt = optimalPolicy(mdp);
+  for (let s = 0; s < 8; s++) assert.equal(opt.policy[s * 3], 1, `π* moves right in state ${s}`);
+  const nu0 = stationaryDistribution(mdp, uniformPolicy(mdp)).nu;
+  assert.ok(opt.nu[7] > 0.9 && nu0[7] < 0.02, `ν*(7) = ${opt.nu[7]}, ν0(7) = ${nu0[7]}`);
+  assert.ok(varphiStar(opt.nu, nu0) > 7);
+  assert.throws(() => coverageTrap(Rng.fromSeed(1), { name: "t", states: 1, actions: 3, success: 0.9, gamma: 0.9, mixing: 0.02, dim: 4 }), /states must be an integer >= 2, got 1/);
 });

@@ -23,3 +23,10 @@ test("a notebook importing lib/ runs and its output is captured", async () => {
   const run = await runNotebook(fixture("imports-lib.ipynb"), { write: false });
   assert.equal(run.ok, true, run.failure?.error);
 });
+
+test("a kernel that dies mid-cell fails the notebook instead of hanging", async () => {
+  const run = await runNotebook(fixture("kernel-dies.ipynb"), { write: false });
+  assert.equal(run.ok, false);
+  assert.equal(run.failure?.index, 0);
+  assert.match(run.failure!.error, /kernel (exited|died)/);
+});

@@ -95,7 +95,8 @@ test("figure bundle: static PNG inside the HTML and as image/png, script loads p
   const b = figureBundle(fig, png, { id: "fig1", width: 100, height: 100, title: "t" });
   assert.equal(b["image/png"], png.toString("base64"));
   assert.match(b["text/html"], /<img class="nppo-static"[^>]*src="data:image\/png;base64,iVBORw==">/);
-  assert.match(b["text/html"], /files\/" \+ paths\[i\]/);
+  assert.match(b["text/html"], /"files\/" \+ paths\[i\]/);
+  assert.match(b["text/html"], /window\.Plotly \|\| window\.moduleName/);
   assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
   assert.equal(plotlyServerPaths()[0], "node_modules/plotly.js-dist-min/plotly.min.js");
   assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);

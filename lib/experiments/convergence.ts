@@ -126,7 +126,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
               evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
               phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
               lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
-              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK,
+              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK,
               ...common, kernel: kernelRan,
             });
           }
@@ -141,6 +141,6 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
 function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
-    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK,
+    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK,
   };
 }

@@ -85,3 +85,51 @@ export function oneHotFeatures(states: number, actions: number): Float64Array {
   for (let j = 0; j < n; j++) out[j * n + j] = 1;
   return out;
 }
+
+export interface CoverageTrapSpec {
+  name: string;
+  description?: string;
+  /** Length n of the chain (states 0 … n−1). */
+  states: number;
+  /** |A| ≥ 2: action 0 moves right, every other action moves left. */
+  actions: number;
+  /** Probability that the intended move happens (else the agent stays). */
+  success: number;
+  gamma: number;
+  /** ε ∈ (0, 1]: uniform mixing of every row (ergodicity, SPEC §1). */
+  mixing: number;
+  /** Random unit features in R^dim. */
+  dim: number;
+}
+
+/**
+ * A chain built so that ν* puts its mass where early policies' ν_k has little (the "missing
+ * change of measure" of the NeurIPS Lemma 4.8, SPEC §6): only action 0 moves right, every
+ * other action moves left, the reward 1 is paid only at the right end. The uniform policy
+ * drifts left, so ν_{π0} decays geometrically along the chain, while π* (always right) sits
+ * at the right end. Mixing with the uniform distribution keeps every policy ergodic.
+ */
+export function coverageTrap(rng: Rng, spec: CoverageTrapSpec): FiniteMdp {
+  const { states: S, actions: A, success: p, mixing: eps } = spec;
+  if (!Number.isInteger(S) || S < 2) throw new RangeError(`states must be an integer >= 2, got ${S}`);
+  if (!Number.isInteger(A) || A < 2) throw new RangeError(`actions must be an integer >= 2, got ${A}`);
+  if (!(p > 0 && p <= 1)) throw new RangeError(`success must be in (0, 1], got ${p}`);
+  if (!(eps > 0 && eps <= 1)) throw new RangeError(`mixing must be in (0, 1], got ${eps}`);
+  if (!(spec.gamma > 0 && spec.gamma < 1)) throw new RangeError(`gamma must be in (0, 1), got ${spec.gamma}`);
+  if (!Number.isInteger(spec.dim) || spec.dim < 3) throw new RangeError(`dim must be an integer >= 3, got ${spec.dim}`);
+  const transitions = new Float64Array(S * A * S);
+  const rewards = new Float64Array(S * A);
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) {
+      const j = s * A + a;
+      const target = a === 0 ? Math.min(S - 1, s + 1) : Math.max(0, s - 1);
+      transitions[j * S + target] += (1 - eps) * p;
+      transitions[j * S + s] += (1 - eps) * (1 - p);
+      for (let t = 0; t < S; t++) transitions[j * S + t] += eps / S;
+      if (s === S - 1) rewards[j] = 1;
+    }
+  }
+  const mdp: FiniteMdp = { name: spec.name, gamma: spec.gamma, states: S, actions: A, transitions, rewards, features: randomUnitVectors(rng.split("features"), S * A, spec.dim), dim: spec.dim };
+  if (spec.description !== undefined) mdp.description = spec.description;
+  return mdp;
+}

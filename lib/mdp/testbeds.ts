@@ -6,13 +6,16 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { mdpStream } from "../random";
 import { writeMdp } from "./format";
-import { garnet, GarnetSpec } from "./generators";
+import { coverageTrap, CoverageTrapSpec, garnet, GarnetSpec } from "./generators";
 import type { FiniteMdp } from "./mdp";
 
 export const MDP_DIR = join(REPO_ROOT, "data", "mdp");
 
-export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
+export type Testbed = { kind: "garnet"; spec: GarnetSpec; mdpSeed: number } | { kind: "coverage-trap"; spec: CoverageTrapSpec; mdpSeed: number };
+
+export const TESTBEDS: Testbed[] = [
   {
+    kind: "garnet",
     mdpSeed: 1,
     spec: {
       name: "garnet-s4-a3",
@@ -21,6 +24,7 @@ export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
     },
   },
   {
+    kind: "garnet",
     mdpSeed: 2,
     spec: {
       name: "garnet-s10-a4",
@@ -29,6 +33,7 @@ export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
     },
   },
   {
+    kind: "garnet",
     mdpSeed: 3,
     spec: {
       name: "garnet-s50-a5",
@@ -36,10 +41,20 @@ export const TESTBEDS: { spec: GarnetSpec; mdpSeed: number }[] = [
       states: 50, actions: 5, branching: 5, rewardRange: [-1, 1], gamma: 0.95, mixing: 0.02, features: { kind: "random", dim: 16 },
     },
   },
+  {
+    kind: "coverage-trap",
+    mdpSeed: 4,
+    spec: {
+      name: "coverage-trap-s8-a3",
+      description: "A chain where ν* sits where early policies rarely go (for the error-propagation notebook): 8 states, action 0 moves right and the others left (success 0.9), reward 1 only at the right end, 2% uniform mixing, γ = 0.9, random unit features in R^8. ν*(7) ≈ 0.93 while the uniform policy's ν(7) ≈ 0.016.",
+      states: 8, actions: 3, success: 0.9, gamma: 0.9, mixing: 0.02, dim: 8,
+    },
+  },
 ];
 
-export function buildTestbed(t: { spec: GarnetSpec; mdpSeed: number }): FiniteMdp {
-  return garnet(mdpStream(t.mdpSeed).split(t.spec.name), t.spec);
+export function buildTestbed(t: Testbed): FiniteMdp {
+  const rng = mdpStream(t.mdpSeed).split(t.spec.name);
+  return t.kind === "garnet" ? garnet(rng, t.spec) : coverageTrap(rng, t.spec);
 }
 
 /** Write every named testbed to `dir` (default data/mdp/); returns the paths. */

@@ -72,8 +72,14 @@ export interface NeuralPpoRecord {
   lemma47Lhs?: number;
   /** NeurIPS Lemma 4.8's left side E_{ν*}[‖E_{k+1} − E_k‖²_∞]. */
   energyStepSq?: number;
-  /** Revision Lemma 4.8's left side E_{ν*}[‖E_{k+1} − (E_k + λ_k^{-1}Q^{π_θk})‖_∞] (energy vs the ideal update). */
+  /** E_{ν*}[‖E_{k+1} − (E_k + λ_k^{-1}Q^{π_θk})‖_∞]: the fitted energy against the ideal update with exact Q. */
   idealEnergyGapInf?: number;
+  /**
+   * The revision's Lemma 4.8 (policy-improvement l∞-error) left side,
+   * τ_{k+1}^{-1}·E_{ν*}[‖f_θk+1 − τ_{k+1}(λ_k^{-1}Q_ωk + E_k)‖_∞]: Alg. 2's error measured under ν*
+   * in l∞ over actions, where its MSE e_{k+1} is measured under σ̃_k.
+   */
+  improveLinf?: number;
 }
 
 export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
@@ -154,19 +160,24 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       rec.lemma47Lhs = Math.abs(lemma47(mdp, next, ideal, optimal.policy, pis[r], nuStar));
       let stepSq = 0;
       let idealGap = 0;
+      let improveLinf = 0;
       for (let st = 0; st < S; st++) {
         let mStep = 0;
         let mIdeal = 0;
+        let mFit = 0;
         for (let a = 0; a < A; a++) {
           const j = st * A + a;
           mStep = Math.max(mStep, (next[j] - energies[r][j]) ** 2);
           mIdeal = Math.max(mIdeal, Math.abs(next[j] - ideal[j]));
+          mFit = Math.max(mFit, Math.abs(f[r * N + j] - targets[r * N + j]));
         }
         stepSq += nuStar[st] * mStep;
         idealGap += nuStar[st] * mIdeal;
+        improveLinf += nuStar[st] * mFit;
       }
       rec.energyStepSq = stepSq;
       rec.idealEnergyGapInf = idealGap;
+      rec.improveLinf = improveLinf / tauNext[r];
       records.push(rec);
       energies[r] = next;
       invTau[r] = 1 / tauNext[r];

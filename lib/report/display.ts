@@ -17,6 +17,9 @@ import * as dfd from "danfojs";
 import { REPO_ROOT } from "../experiments/provenance";
 import type { Figure } from "./figures";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
+import { installSendQueue } from "./zmq-send-queue";
+
+installSendQueue();
 
 export const FIGURES_DIR = join(REPO_ROOT, "figures");
 
@@ -75,20 +78,19 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
   if (cfg) { try { base = JSON.parse(cfg.textContent).baseUrl || base; } catch (e) {} }
   else if (document.body && document.body.getAttribute("data-base-url")) { base = document.body.getAttribute("data-base-url"); }
   if (base.charAt(base.length - 1) !== "/") base += "/";
+  // plotly.js 4.1.2's bundle defines no AMD module and assigns its export to
+  // window.moduleName (a placeholder left in its UMD wrapper), so a plain script tag is used
+  // even where requirejs exists, and the export is looked up under both names.
   function tryAt(i) {
     if (i >= paths.length) return;
-    var url = base + "files/" + paths[i];
-    if (typeof window.requirejs === "function" && window.define && window.define.amd) {
-      window.requirejs.config({ paths: { nppo_plotly: url.replace(/\\.js$/, "") } });
-      window.requirejs(["nppo_plotly"], function (P) { window.Plotly = P; draw(P); },
-        function () { window.requirejs.undef("nppo_plotly"); tryAt(i + 1); });
-    } else {
-      var s = document.createElement("script");
-      s.src = url;
-      s.onload = function () { if (window.Plotly) draw(window.Plotly); else tryAt(i + 1); };
-      s.onerror = function () { tryAt(i + 1); };
-      document.head.appendChild(s);
-    }
+    var s = document.createElement("script");
+    s.src = base + "files/" + paths[i];
+    s.onload = function () {
+      var P = window.Plotly || window.moduleName;
+      if (P && P.newPlot) { window.Plotly = P; draw(P); } else tryAt(i + 1);
+    };
+    s.onerror = function () { tryAt(i + 1); };
+    document.head.appendChild(s);
   }
   tryAt(0);
 })();`;

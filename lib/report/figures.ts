@@ -43,15 +43,25 @@ export function powerOfTwoTicks(values: number[]): { tickvals: number[]; ticktex
   return { tickvals: ks.map((k) => 2 ** k), ticktext: ks.map((k) => `2<sup>${k}</sup>`) };
 }
 
-/** A figure with both axes logarithmic; `xValues` (sweeps in powers of 2) set 2^k ticks. */
+/** Positive finite y values of all traces. */
+function positiveYs(traces: Trace[]): number[] {
+  return traces.flatMap((t) => ((t.y as number[]) ?? []).filter((v) => v > 0 && Number.isFinite(v)));
+}
+
+/**
+ * A figure with both axes logarithmic; `xValues` (sweeps in powers of 2) set 2^k ticks. The y
+ * ticks are labelled at 1, 2, 5 per decade over at most 4 decades, else at powers of 10.
+ */
 export function logLogFigure(opts: { title: string; xTitle: string; yTitle: string; traces: Trace[]; xValues: number[] }): Figure {
+  const ys = positiveYs(opts.traces);
+  const decades = ys.length > 0 ? Math.log10(Math.max(...ys) / Math.min(...ys)) : 0;
   return {
     data: opts.traces,
     layout: {
       title: { text: opts.title },
       xaxis: { title: { text: opts.xTitle }, type: "log", ...powerOfTwoTicks(opts.xValues) },
-      // Full labels on every tick: plotly otherwise labels log minor ticks "2, 3, …" for 20, 30, ….
-      yaxis: { title: { text: opts.yTitle }, type: "log", tickformat: ".2~g" },
+      // Full labels (plotly otherwise writes "2, 3, …" for 20, 30, …).
+      yaxis: { title: { text: opts.yTitle }, type: "log", tickformat: ".2~g", dtick: decades <= 4 ? "D2" : 1 },
       legend: { orientation: "h", x: 0, y: -0.22, xanchor: "left", yanchor: "top" },
       margin: { l: 95, r: 30, t: 50, b: 40 },
       template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },

@@ -75,7 +75,7 @@ class KernelClient {
     const client = new KernelClient(key, proc, connDir);
     proc.on("exit", (code, signal) => {
       client.exitError = new Error(`kernel exited (code ${code}, signal ${signal})`);
-      for (const reject of client.pending.values()) reject({ header: { msg_type: "kernel_died" }, parent_header: {}, metadata: {}, content: {} });
+      for (const notify of [...client.pending.values()]) notify({ header: { msg_type: "kernel_died" }, parent_header: {}, metadata: {}, content: {} });
     });
     client.shell.connect(`tcp://127.0.0.1:${shell_port}`);
     client.iopub.connect(`tcp://127.0.0.1:${iopub_port}`);
@@ -193,6 +193,12 @@ class KernelClient {
         }
       });
       this.pending.set(msgId, (m) => {
+        if (m.header.msg_type === "kernel_died") {
+          clearTimeout(timer);
+          this.listeners.delete(msgId);
+          this.pending.delete(msgId);
+          return reject(this.exitError ?? new Error("kernel died"));
+        }
         reply = m;
         finish();
       });
@@ -252,7 +258,13 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
       const cell = cells[i];
       if (cell.cell_type !== "code") continue;
       const source = sourceOf(cell);
-      const result = await kernel.execute(source, opts.cellTimeoutMs ?? 30 * 60_000);
+      let result;
+      try {
+        result = await kernel.execute(source, opts.cellTimeoutMs ?? 30 * 60_000);
+      } catch (e) {
+        failure = { index: i, source, error: (e as Error).message };
+        break;
+      }
       cell.outputs = result.outputs.map(normaliseOutput);
       cell.execution_count = result.executionCount ?? ++count;
       count = cell.execution_count;

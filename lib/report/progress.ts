@@ -4,6 +4,10 @@
  * terminal a bar on stderr redrawn with \r; in a log (no TTY) a line every 10%.
  */
 
+import { installSendQueue } from "./zmq-send-queue";
+
+installSendQueue();
+
 export interface Progress {
   /** Count `n` more units of work done. */
   tick(n?: number): void;

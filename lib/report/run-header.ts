@@ -5,6 +5,9 @@
 import { initBackend } from "../backend";
 import { provenance } from "../experiments/provenance";
 import type { Scale } from "../experiments/scale";
+import { installSendQueue } from "./zmq-send-queue";
+
+installSendQueue();
 
 export async function runHeader(opts: { scale: Scale; seeds: Record<string, number> }): Promise<string> {
   const p = provenance(await initBackend());

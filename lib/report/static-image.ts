@@ -48,7 +48,8 @@ async function launch(): Promise<StaticExporter | null> {
   const render = (figure: Figure, width: number, height: number, format: "png" | "svg", scale: number): Promise<string> =>
     page.evaluate(
       ({ figure, width, height, format, scale }: { figure: Figure; width: number; height: number; format: string; scale: number }) =>
-        (globalThis as any).Plotly.toImage({ data: figure.data, layout: figure.layout }, { format, width, height, scale }),
+        // The pinned bundle exports to window.moduleName (see display.ts); look under both names.
+        ((globalThis as any).Plotly ?? (globalThis as any).moduleName).toImage({ data: figure.data, layout: figure.layout }, { format, width, height, scale }),
       { figure, width, height, format, scale },
     );
   return {

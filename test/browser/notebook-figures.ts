@@ -1,0 +1,115 @@
+/**
+ * Browser test of what a reader sees (`npm run test:browser`): classic Jupyter Notebook from
+ * Debian serves the repository on 127.0.0.1 (random port, random token) with the repo's
+ * kernelspec; headless Chromium (playwright-core) opens every notebook
+ *  (a) as committed (untrusted outputs): every figure shows its static image, no error output;
+ *  (b) as a trusted copy: every figure becomes an interactive plotly plot, loaded from the
+ *      local server (no internet), the static image removed.
+ * Screenshots go to ci-artifacts/browser/. The server is stopped whatever happens.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync, copyFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { REPO_ROOT } from "../../lib/experiments/provenance";
+
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const OUT = join(REPO_ROOT, "ci-artifacts", "browser");
+const COPIES = join(REPO_ROOT, "notebooks", "_browser_check");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`Jupyter did not come up at ${url}`);
+}
+
+async function main(): Promise<number> {
+  const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  mkdirSync(OUT, { recursive: true });
+  rmSync(COPIES, { recursive: true, force: true });
+  mkdirSync(COPIES, { recursive: true });
+  // Trusted copies: signed with the server's own notary, as `jupyter trust` would.
+  for (const nb of notebooks) copyFileSync(join(REPO_ROOT, "notebooks", nb), join(COPIES, nb));
+  execFileSync("/usr/bin/python3", ["-c", "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nfor p in sys.argv[1:]:\n    NotebookNotary().sign(nbformat.read(p, 4))", ...notebooks.map((nb) => join(COPIES, nb))]);
+  const port = await freePort();
+  const token = randomBytes(12).toString("hex");
+  const server = spawn("/usr/bin/python3", ["-m", "notebook", "--allow-root", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${REPO_ROOT}`], {
+    env: { ...process.env, JUPYTER_PATH: join(REPO_ROOT, "jupyter") },
+    stdio: "ignore",
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  let passed = 0;
+  let failed = 0;
+  const check = (ok: boolean, what: string) => {
+    if (ok) passed++;
+    else failed++;
+    process.stdout.write(`${ok ? "ok" : "FAILED"} ${what}\n`);
+  };
+  const { chromium } = require("playwright-core");
+  const browser = await chromium.launch({ executablePath: process.env.NPPO_CHROMIUM || "/usr/bin/chromium", args: FLAGS });
+  try {
+    await waitForServer(`${base}/api?token=${token}`);
+    for (const nb of notebooks) {
+      for (const [mode, path] of [["untrusted", `notebooks/${nb}`], ["trusted", `notebooks/_browser_check/${nb}`]] as const) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+        const outside: string[] = [];
+        page.on("request", (r: { url(): string }) => {
+          const u = r.url();
+          if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("about:") && !u.startsWith("ws://127.0.0.1")) outside.push(u);
+        });
+        await page.goto(`${base}/notebooks/${path}?token=${token}`);
+        await page.waitForSelector(".output_area", { timeout: 30_000 });
+        const figures = await page.locator(".nppo-figure").count();
+        if (mode === "trusted") await page.waitForFunction((n: number) => (globalThis as any).document.querySelectorAll(".nppo-figure .js-plotly-plot").length >= n, figures, { timeout: 60_000 }).catch(() => undefined);
+        const statics = await page.locator(".nppo-figure img.nppo-static").count();
+        const plots = await page.locator(".nppo-figure .js-plotly-plot").count();
+        const errors = await page.locator(".output_error").count();
+        check(figures > 0, `${nb} (${mode}): has figures (${figures})`);
+        check(errors === 0, `${nb} (${mode}): no error output (${errors})`);
+        if (mode === "untrusted") check(statics === figures && plots === 0, `${nb} (untrusted): every figure shows its static image (${statics}/${figures})`);
+        else check(plots === figures && statics === 0, `${nb} (trusted): every figure is an interactive plot (${plots}/${figures})`);
+        check(outside.length === 0, `${nb} (${mode}): no request leaves 127.0.0.1 (${outside.slice(0, 3).join(", ")})`);
+        await page.screenshot({ path: join(OUT, `${nb.replace(/\.ipynb$/, "")}-${mode}.png`), fullPage: true });
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    rmSync(COPIES, { recursive: true, force: true });
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`browser test error: ${e instanceof Error ? e.stack : e}\n`);
+    process.exit(1);
+  },
+);
