@@ -2,14 +2,15 @@
  * Browser test of what a reader sees (`npm run test:browser`): classic Jupyter Notebook from
  * Debian serves the repository on 127.0.0.1 (random port, random token) with the repo's
  * kernelspec; headless Chromium (playwright-core) opens every notebook
- *  (a) as committed (untrusted outputs): every figure shows its static image, no error output;
- *  (b) as a trusted copy: every figure becomes an interactive plotly plot, loaded from the
- *      local server (no internet), the static image removed.
+ *  (a) untrusted, as a fresh clone is: every figure shows its static image, no error output;
+ *  (b) trusted (signed, as `jupyter trust` does): every figure becomes an interactive plotly
+ *      plot, loaded from the local server (no internet), the static image removed.
  * Screenshots go to ci-artifacts/browser/. The server is stopped whatever happens.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync, copyFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -47,13 +48,23 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   rmSync(COPIES, { recursive: true, force: true });
   mkdirSync(COPIES, { recursive: true });
-  // Trusted copies: signed with the server's own notary, as `jupyter trust` would.
-  for (const nb of notebooks) copyFileSync(join(REPO_ROOT, "notebooks", nb), join(COPIES, nb));
-  execFileSync("/usr/bin/python3", ["-c", "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nfor p in sys.argv[1:]:\n    NotebookNotary().sign(nbformat.read(p, 4))", ...notebooks.map((nb) => join(COPIES, nb))]);
+  // Trust is keyed by content, not path, and kept in a database under the Jupyter data dir: a
+  // throwaway data dir keeps the user's database out of it, and each copy gets its own marker in
+  // the metadata, so signing the trusted copies cannot make the untrusted ones trusted.
+  const dataDir = mkdtempSync(join(tmpdir(), "nppo-jupyter-data-"));
+  for (const nb of notebooks) {
+    const json = JSON.parse(readFileSync(join(REPO_ROOT, "notebooks", nb), "utf8"));
+    for (const mode of ["trusted", "untrusted"]) {
+      json.metadata.nppo_browser_check = mode;
+      writeFileSync(join(COPIES, `${mode}-${nb}`), JSON.stringify(json));
+    }
+  }
+  // Sign the trusted copies with the server's own notary, as `jupyter trust` would.
+  execFileSync("/usr/bin/python3", ["-c", "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nfor p in sys.argv[1:]:\n    NotebookNotary().sign(nbformat.read(p, 4))", ...notebooks.map((nb) => join(COPIES, `trusted-${nb}`))], { env: { ...process.env, JUPYTER_DATA_DIR: dataDir } });
   const port = await freePort();
   const token = randomBytes(12).toString("hex");
   const server = spawn("/usr/bin/python3", ["-m", "notebook", "--allow-root", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${REPO_ROOT}`], {
-    env: { ...process.env, JUPYTER_PATH: join(REPO_ROOT, "jupyter") },
+    env: { ...process.env, JUPYTER_PATH: join(REPO_ROOT, "jupyter"), JUPYTER_DATA_DIR: dataDir },
     stdio: "ignore",
     detached: true,
   });
@@ -70,7 +81,8 @@ async function main(): Promise<number> {
   try {
     await waitForServer(`${base}/api?token=${token}`);
     for (const nb of notebooks) {
-      for (const [mode, path] of [["untrusted", `notebooks/${nb}`], ["trusted", `notebooks/_browser_check/${nb}`]] as const) {
+      for (const mode of ["untrusted", "trusted"] as const) {
+        const path = `notebooks/_browser_check/${mode}-${nb}`;
         const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
         const outside: string[] = [];
         page.on("request", (r: { url(): string }) => {
@@ -101,6 +113,7 @@ async function main(): Promise<number> {
       /* already gone */
     }
     rmSync(COPIES, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
