@@ -1,7 +1,9 @@
 /**
  * `npm run --silent experiment -- <name> --config <file.json> --out <dir>`: runs (or reads
  * back from data/results/) one experiment and writes <dir>/results.csv and <dir>/meta.json.
- * Names: see lib/experiments/registry.ts. Invalid input: exit 2, one line on stderr.
+ * Names: see lib/experiments/registry.ts. Invalid input (or results locked by another run):
+ * exit 2, one line on stderr. The theory's preconditions are checked first and broken ones
+ * printed as warnings (lib/experiments/preconditions.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +11,8 @@ import { EXPERIMENTS } from "../lib/experiments/registry";
 import { toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { ConfigError } from "../lib/experiments/validate";
 import { MdpFormatError } from "../lib/mdp/format";
+import { preconditionWarnings } from "../lib/experiments/preconditions";
+import { ResultsLockedError } from "../lib/experiments/cache";
 
 const USAGE = `usage: experiment <${Object.keys(EXPERIMENTS).join("|")}> --config <file.json> --out <dir>`;
 
@@ -35,14 +39,17 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new ConfigError(`--config ${args.config}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON (${(e as Error).message})`}`);
   }
-  const result = await EXPERIMENTS[args.name](config);
+  const experiment = EXPERIMENTS[args.name];
+  const valid = experiment.validate(config);
+  for (const w of preconditionWarnings(args.name, valid as Parameters<typeof preconditionWarnings>[1])) process.stderr.write(`warning: ${w}\n`);
+  const result = await experiment.run(valid);
   writeFileAtomic(join(args.out, "results.csv"), toCsv(result.rows));
   writeFileAtomic(join(args.out, "meta.json"), JSON.stringify({ ...result.meta, cachedIn: result.dir, fromCache: result.fromCache }, null, 2) + "\n");
   process.stderr.write(`${args.name}: ${result.rows.length} rows ${result.fromCache ? "(read from cache)" : "computed"} → ${join(args.out, "results.csv")}\n`);
 }
 
 main().catch((e) => {
-  const known = e instanceof ConfigError || e instanceof MdpFormatError;
+  const known = e instanceof ConfigError || e instanceof MdpFormatError || e instanceof ResultsLockedError;
   process.stderr.write(`${known ? "" : "error: "}${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(known ? 2 : 1);
 });

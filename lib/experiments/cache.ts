@@ -6,13 +6,74 @@
  * folder with both is a result.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
+import { ConfigError } from "./validate";
 import { provenance, Provenance, REPO_ROOT } from "./provenance";
 import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
 
-export const RESULTS_DIR = join(REPO_ROOT, "data", "results");
+export const RESULTS_ENV = "NPPO_RESULTS_DIR";
+
+/** data/results/, or NPPO_RESULTS_DIR (an absolute path) when set. */
+export function resultsDir(): string {
+  const v = process.env[RESULTS_ENV];
+  if (v === undefined || v === "") return join(REPO_ROOT, "data", "results");
+  if (!v.startsWith("/")) throw new ConfigError(`${RESULTS_ENV} must be an absolute path, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export class ResultsLockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ResultsLockedError";
+  }
+}
+
+/** Whether a process is running. A zombie (killed, not yet reaped: common in containers, where
+ * signal 0 still reaches it) is not; Linux tells them apart through /proc. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Take `<dir>.lock` (created exclusively, holding our pid). A lock whose process is gone
+ * (kill -9) is taken over; a live one is refused with a clear message, so two runs never
+ * compute into the same folder at once. Returns the release function.
+ */
+export function lockResults(dir: string): () => void {
+  const path = `${dir}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        if (existsSync(path)) unlinkSync(path);
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(readFileSync(path, "utf8"));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new ResultsLockedError(`results ${dir} are being computed by process ${owner}; wait for it, or delete ${path} if that process is not running`);
+      }
+      unlinkSync(path); // stale: its process is gone
+    }
+  }
+  throw new ResultsLockedError(`could not take ${path}`);
+}
 
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -112,21 +173,26 @@ export async function runCached(
   config: unknown,
   backend: BackendInfo,
   compute: () => Promise<Row[]> | Row[],
-  resultsDir: string = RESULTS_DIR,
+  resultsDirectory: string = resultsDir(),
 ): Promise<CachedResult> {
   const experiment = id.name;
   const code = codeVersion(id.module);
   const key = resultKey(experiment, config, backend, code);
-  const dir = join(resultsDir, experiment, key);
+  const dir = join(resultsDirectory, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
   if (existsSync(metaPath) && existsSync(csvPath)) {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
     return { rows: readCsv(csvPath), meta, dir, fromCache: true };
   }
-  const rows = await compute();
-  const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };
-  writeFileAtomic(csvPath, toCsv(rows));
-  writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
-  return { rows, meta, dir, fromCache: false };
+  const release = lockResults(dir);
+  try {
+    const rows = await compute();
+    const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };
+    writeFileAtomic(csvPath, toCsv(rows));
+    writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
+    return { rows, meta, dir, fromCache: false };
+  } finally {
+    release();
+  }
 }

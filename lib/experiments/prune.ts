@@ -1,21 +1,21 @@
 /**
- * Removing stale results: a result folder data/results/<experiment>/<key>/ is kept when some
+ * Removing stale results: a result folder <results>/<experiment>/<key>/ is kept when some
  * notebook's outputs name it (every notebook prints the folder it read or wrote), and
  * deleted otherwise (older code versions, other scales, abandoned configs).
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RESULTS_DIR } from "./cache";
+import { resultsDir } from "./cache";
 
 /** Delete unreferenced result folders; returns the deleted paths. */
-export function pruneResults(notebooks: string[], resultsDir: string = RESULTS_DIR): string[] {
+export function pruneResults(notebooks: string[], root: string = resultsDir()): string[] {
   const text = notebooks.map((p) => readFileSync(p, "utf8")).join("\n");
   const removed: string[] = [];
-  if (!existsSync(resultsDir)) return removed;
-  for (const experiment of readdirSync(resultsDir)) {
-    for (const key of readdirSync(join(resultsDir, experiment))) {
+  if (!existsSync(root)) return removed;
+  for (const experiment of readdirSync(root)) {
+    for (const key of readdirSync(join(root, experiment))) {
       if (text.includes(`data/results/${experiment}/${key}`)) continue;
-      rmSync(join(resultsDir, experiment, key), { recursive: true, force: true });
+      rmSync(join(root, experiment, key), { recursive: true, force: true });
       removed.push(join(experiment, key));
     }
   }

@@ -1,17 +1,22 @@
 /**
  * The experiments the CLI and the reproduction know by name: each validates its own config
- * and returns cached-or-computed tidy rows.
+ * (throwing ConfigError) and returns cached-or-computed tidy rows.
  */
 import type { CachedResult } from "./cache";
-import { runConvergence, validateConvergenceConfig } from "./convergence";
-import { runNetworkSweep, validateNetworkSweepConfig } from "./network-sweep";
-import { runRealizabilitySweep, validateRealizabilitySweepConfig } from "./realizability-sweep";
-import { runEvaluation, runImprovement, validateSolverSweepConfig } from "./solver-sweeps";
+import { ConvergenceConfig, runConvergence, validateConvergenceConfig } from "./convergence";
+import { NetworkSweepConfig, runNetworkSweep, validateNetworkSweepConfig } from "./network-sweep";
+import { RealizabilitySweepConfig, runRealizabilitySweep, validateRealizabilitySweepConfig } from "./realizability-sweep";
+import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "./solver-sweeps";
 
-export const EXPERIMENTS: Record<string, (config: unknown) => Promise<CachedResult>> = {
-  network: (c) => runNetworkSweep(validateNetworkSweepConfig(c)),
-  realizability: (c) => runRealizabilitySweep(validateRealizabilitySweepConfig(c)),
-  improvement: (c) => runImprovement(validateSolverSweepConfig(c, "improvement")),
-  evaluation: (c) => runEvaluation(validateSolverSweepConfig(c, "evaluation")),
-  convergence: (c) => runConvergence(validateConvergenceConfig(c)),
+export interface Experiment {
+  validate(config: unknown): object;
+  run(config: object): Promise<CachedResult>;
+}
+
+export const EXPERIMENTS: Record<string, Experiment> = {
+  network: { validate: validateNetworkSweepConfig, run: (c) => runNetworkSweep(c as NetworkSweepConfig) },
+  realizability: { validate: validateRealizabilitySweepConfig, run: (c) => runRealizabilitySweep(c as RealizabilitySweepConfig) },
+  improvement: { validate: (c) => validateSolverSweepConfig(c, "improvement"), run: (c) => runImprovement(c as SolverSweepConfig) },
+  evaluation: { validate: (c) => validateSolverSweepConfig(c, "evaluation"), run: (c) => runEvaluation(c as SolverSweepConfig) },
+  convergence: { validate: validateConvergenceConfig, run: (c) => runConvergence(c as ConvergenceConfig) },
 };
