@@ -1,10 +1,14 @@
 /**
- * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--no-write] [--prune] [notebook.ipynb ...]`:
+ * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...]`:
  * executes every notebook in notebooks/ in order in the tslab kernel (no Python needed),
  * writing their outputs in place and their figures to figures/. --prune then deletes the
  * result folders under data/results/ that no notebook output refers to (stale code versions,
  * other scales). --jobs N runs N notebooks at a time (they do not depend on each other; each
- * kernel uses one core). Parses arguments and calls lib/ only.
+ * kernel uses one core). --shard i/n runs the notebooks whose index ≡ i−1 (mod n), for
+ * spreading a sweep over machines; --merge copies the result folders of shard stores into
+ * data/results/ before running (every notebook then reads its results from the cache). After
+ * a full run that writes, figures/REPORT.md is assembled from the notebooks' findings.
+ * Parses arguments and calls lib/ only.
  */
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -13,10 +17,25 @@ import { ConfigError } from "../lib/experiments/validate";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { runNotebook } from "../lib/report/notebook-runner";
 import { pruneResults } from "../lib/experiments/prune";
+import { mergeResults } from "../lib/experiments/merge";
+import { writeReport } from "../lib/report/findings";
+import { etaLine, recordTiming } from "../lib/report/timings";
 
-function parseArgs(argv: string[]): { scale: string; write: boolean; prune: boolean; jobs: number; only: string[] } {
+interface Args {
+  scale: string;
+  write: boolean;
+  prune: boolean;
+  jobs: number;
+  shard: [number, number] | null;
+  merge: string[];
+  only: string[];
+}
+
+function parseArgs(argv: string[]): Args {
   let scale = "paper";
   let jobs = 1;
+  let shard: [number, number] | null = null;
+  const merge: string[] = [];
   let write = true;
   let prune = false;
   const only: string[] = [];
@@ -26,31 +45,46 @@ function parseArgs(argv: string[]): { scale: string; write: boolean; prune: bool
     else if (a.startsWith("--scale=")) scale = a.slice(8);
     else if (a === "--no-write") write = false;
     else if (a === "--prune") prune = true;
+    else if (a === "--shard") {
+      const v = argv[++i] ?? "";
+      const m = /^(\d+)\/(\d+)$/.exec(v);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new ConfigError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(v)}`);
+      shard = [Number(m[1]), Number(m[2])];
+    } else if (a === "--merge") {
+      while (i + 1 < argv.length && !argv[i + 1].startsWith("--")) merge.push(resolve(argv[++i]));
+      if (merge.length === 0) throw new ConfigError("--merge needs at least one shard results directory");
+    }
     else if (a === "--jobs") {
       const v = argv[++i] ?? "";
       jobs = Number(v);
       if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a positive integer, got ${JSON.stringify(v)}`);
     }
     else if (a.endsWith(".ipynb")) only.push(resolve(a));
-    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--no-write] [--prune] [notebook.ipynb ...])`);
+    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...])`);
   }
-  if (prune && (!write || only.length > 0)) throw new ConfigError("--prune needs a full run that writes the notebooks (no --no-write, no notebook list)");
-  return { scale: parseScale(scale, "--scale"), write, prune, jobs, only };
+  if (prune && (!write || only.length > 0 || shard)) throw new ConfigError("--prune needs a full run that writes the notebooks (no --no-write, --shard or notebook list)");
+  return { scale: parseScale(scale, "--scale"), write, prune, jobs, shard, merge, only };
 }
 
 async function main(): Promise<number> {
-  const { scale, write, prune, jobs, only } = parseArgs(process.argv.slice(2));
+  const { scale, write, prune, jobs, shard, merge, only } = parseArgs(process.argv.slice(2));
+  if (merge.length > 0) process.stderr.write(`merged ${mergeResults(merge)} result folders from ${merge.length} shard stores\n`);
   const dir = join(REPO_ROOT, "notebooks");
-  const notebooks = only.length > 0 ? only : readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
+  const all = only.length > 0 ? only : readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
+  const notebooks = shard ? all.filter((_, i) => i % shard[1] === shard[0] - 1) : all;
   const start = Date.now();
   let failed = 0;
   const queue = [...notebooks];
+  process.stderr.write(`${notebooks.length} notebooks at scale ${scale}: ${etaLine(notebooks.map((p) => relative(REPO_ROOT, p)), scale, jobs)}\n`);
   const worker = async () => {
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
       const name = relative(REPO_ROOT, path);
       process.stderr.write(`▶ ${name} (scale ${scale})\n`);
       const run = await runNotebook(path, { env: { [SCALE_ENV]: scale }, write });
-      if (run.ok) process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s\n`);
+      if (run.ok) {
+        recordTiming(name, scale, run.seconds);
+        process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s${queue.length > 0 ? ` — ${etaLine(queue.map((p) => relative(REPO_ROOT, p)), scale, jobs)}` : ""}\n`);
+      }
       else {
         failed++;
         process.stderr.write(`✘ ${name}: cell ${run.failure!.index} failed\n--- source ---\n${run.failure!.source}\n--- error ---\n${run.failure!.error}\n`);
@@ -59,6 +93,10 @@ async function main(): Promise<number> {
   };
   await Promise.all(Array.from({ length: Math.min(jobs, notebooks.length) }, worker));
   process.stderr.write(`${notebooks.length - failed} notebooks passed, ${failed} failed, ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
+  if (write && failed === 0 && !shard && only.length === 0) {
+    writeReport(`Scale: ${scale}. Every number below was computed by \`npm run reproduce\` from the notebooks named; their first outputs give the git commit, versions and seeds.`);
+    process.stderr.write("wrote figures/REPORT.md\n");
+  }
   if (prune && failed === 0) {
     const removed = pruneResults(notebooks);
     process.stderr.write(`pruned ${removed.length} result folders no notebook refers to\n`);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
 import { pruneResults } from "../lib/experiments/prune";
+import { mergeResults } from "../lib/experiments/merge";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
@@ -135,4 +136,17 @@ test("prune keeps the result folders a notebook names and deletes the rest", () 
   writeFileAtomic(nb, JSON.stringify({ cells: [{ outputs: [{ text: ["12 rows read from cache: data/results/exp/aaa\n"] }] }] }));
   assert.deepEqual(pruneResults([nb], results), [join("exp", "bbb")]);
   assert.deepEqual(readdirSync(join(results, "exp")), ["aaa"]);
+});
+
+test("merge copies complete result folders from shard stores, skips partial and existing ones", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nppo-merge-"));
+  const shard = join(dir, "shard1");
+  writeFileAtomic(join(shard, "exp", "done", "results.csv"), "a\n1\n");
+  writeFileAtomic(join(shard, "exp", "done", "meta.json"), "{}");
+  writeFileAtomic(join(shard, "exp", "partial", "results.csv"), "a\n1\n");
+  const into = join(dir, "results");
+  assert.equal(mergeResults([shard], into), 1);
+  assert.deepEqual(readdirSync(join(into, "exp")), ["done"]);
+  assert.equal(mergeResults([shard], into), 0, "an existing folder is kept");
+  assert.throws(() => mergeResults([join(dir, "missing")], into), /--merge: .*missing does not exist/);
 });

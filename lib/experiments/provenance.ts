@@ -15,6 +15,8 @@ export interface Provenance {
   node: string;
   versions: Record<string, string>;
   backend: BackendInfo;
+  /** NPPO_SCALE of the run ("paper" when unset). */
+  scale: string;
 }
 
 /**
@@ -50,5 +52,6 @@ export function provenance(backend: BackendInfo): Provenance {
       ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "tslab"].map((n) => [n, installedVersion(n)]),
     ),
     backend,
+    scale: process.env.NPPO_SCALE || "paper",
   };
 }

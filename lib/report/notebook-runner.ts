@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { Dealer, Subscriber } from "zeromq";
 import { REPO_ROOT } from "../experiments/provenance";
 import { writeFileAtomic } from "../experiments/results-io";
+import { notebookFingerprint } from "./staleness";
 
 type Json = Record<string, any>;
 
@@ -279,6 +280,10 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
   } finally {
     await kernel.close();
   }
-  if (opts.write !== false) writeFileAtomic(path, JSON.stringify(nb, null, 1) + "\n");
+  if (opts.write !== false) {
+    // A failed run leaves the notebook without a fingerprint: it is stale until rerun.
+    nb.metadata.nppo = failure === undefined ? { madeFrom: notebookFingerprint(nb.cells), scale: opts.env?.NPPO_SCALE ?? "paper" } : { madeFrom: "failed run" };
+    writeFileAtomic(path, JSON.stringify(nb, null, 1) + "\n");
+  }
   return { path, ok: failure === undefined, failure, seconds: (Date.now() - start) / 1000 };
 }
