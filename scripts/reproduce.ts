@@ -1,7 +1,7 @@
 /**
  * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...]`:
  * executes every notebook in notebooks/ in order in the tslab kernel (no Python needed),
- * writing their outputs in place and their figures to figures/. --prune then deletes the
+ * writing their outputs in place and their figures to figures/ (--no-write: neither). --prune then deletes the
  * result folders under data/results/ that no notebook output refers to (stale code versions,
  * other scales). --jobs N runs N notebooks at a time (they do not depend on each other; each
  * kernel uses one core). --shard i/n runs the notebooks whose index ≡ i−1 (mod n), for
@@ -20,6 +20,7 @@ import { pruneResults } from "../lib/experiments/prune";
 import { mergeResults } from "../lib/experiments/merge";
 import { writeReport } from "../lib/report/findings";
 import { etaLine, recordTiming } from "../lib/report/timings";
+import { EXPORT_ENV, startExportServer } from "../lib/report/export-server";
 
 interface Args {
   scale: string;
@@ -74,13 +75,20 @@ async function main(): Promise<number> {
   const notebooks = shard ? all.filter((_, i) => i % shard[1] === shard[0] - 1) : all;
   const start = Date.now();
   let failed = 0;
+  // One browser for every figure of the run, shared by all kernels.
+  const exportServer = await startExportServer();
+  if (exportServer.url === null) process.stderr.write(`${exportServer.reason}; notebooks will show interactive plots only\n`);
+  const kernelEnv: Record<string, string> = { [SCALE_ENV]: scale };
+  if (exportServer.url) kernelEnv[EXPORT_ENV] = exportServer.url;
+  // --no-write leaves the working tree alone: no notebook, figure or findings file changes.
+  if (!write) kernelEnv.NPPO_WRITE_FILES = "0";
   const queue = [...notebooks];
   process.stderr.write(`${notebooks.length} notebooks at scale ${scale}: ${etaLine(notebooks.map((p) => relative(REPO_ROOT, p)), scale, jobs)}\n`);
   const worker = async () => {
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
       const name = relative(REPO_ROOT, path);
       process.stderr.write(`▶ ${name} (scale ${scale})\n`);
-      const run = await runNotebook(path, { env: { [SCALE_ENV]: scale }, write });
+      const run = await runNotebook(path, { env: kernelEnv, write });
       if (run.ok) {
         recordTiming(name, scale, run.seconds);
         process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s${queue.length > 0 ? ` — ${etaLine(queue.map((p) => relative(REPO_ROOT, p)), scale, jobs)}` : ""}\n`);
@@ -91,7 +99,11 @@ async function main(): Promise<number> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, notebooks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, notebooks.length) }, worker));
+  } finally {
+    if (exportServer.url) await exportServer.close();
+  }
   process.stderr.write(`${notebooks.length - failed} notebooks passed, ${failed} failed, ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
   if (write && failed === 0 && !shard && only.length === 0) {
     writeReport(`Scale: ${scale}. Every number below was computed by \`npm run reproduce\` from the notebooks named; their first outputs give the git commit, versions and seeds.`);

@@ -109,14 +109,15 @@ function figureTitle(figure: Figure): string {
 
 /**
  * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
- * when `name` is given, write figures/<name>.png and figures/<name>.svg.
+ * when `name` is given, write figures/<name>.png and figures/<name>.svg (not under
+ * NPPO_WRITE_FILES=0, which `npm run reproduce -- --no-write` sets).
  */
 export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
   const width = opts.width ?? 820;
   const height = opts.height ?? 520;
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
-  if (exporter && opts.name) {
+  if (exporter && opts.name && process.env.NPPO_WRITE_FILES !== "0") {
     mkdirSync(FIGURES_DIR, { recursive: true });
     writeFileSync(join(FIGURES_DIR, `${opts.name}.png`), await exporter.png(figure, width, height, 2));
     writeFileSync(join(FIGURES_DIR, `${opts.name}.svg`), await exporter.svg(figure, width, height));

@@ -24,8 +24,9 @@ export interface Finding {
   figure?: string;
 }
 
-/** Record the findings of `notebook` (its file name without .ipynb). */
+/** Record the findings of `notebook` (its file name without .ipynb); not under NPPO_WRITE_FILES=0. */
 export function recordFindings(notebook: string, findings: Finding[]): void {
+  if (process.env.NPPO_WRITE_FILES === "0") return;
   writeFileAtomic(join(FINDINGS_DIR, `${notebook}.json`), JSON.stringify({ notebook, findings }, null, 1) + "\n");
 }
 

@@ -67,9 +67,29 @@ async function launch(): Promise<StaticExporter | null> {
   };
 }
 
-/** The process's exporter, or null (see `staticExportUnavailableReason`). */
+/** An exporter that renders through a reproduction's shared browser (export-server.ts). */
+function remote(url: string): StaticExporter {
+  const render = async (figure: Figure, width: number, height: number, format: "png" | "svg", scale?: number) => {
+    const res = await fetch(url, { method: "POST", body: JSON.stringify({ figure, width, height, format, scale }) });
+    if (!res.ok) throw new Error(`static export via ${url} failed: ${res.status} ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  return {
+    png: (figure, width, height, scale = 2) => render(figure, width, height, "png", scale),
+    svg: async (figure, width, height) => (await render(figure, width, height, "svg")).toString("utf8"),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The process's exporter: the reproduction's shared browser when NPPO_EXPORT_URL is set,
+ * else a browser of this process's own; null when there is none (see the reason).
+ */
 export function staticExporter(): Promise<StaticExporter | null> {
-  if (!exporter) exporter = launch();
+  if (!exporter) {
+    const url = process.env.NPPO_EXPORT_URL;
+    exporter = url ? Promise.resolve(remote(url)) : launch();
+  }
   return exporter;
 }
 
