@@ -88,7 +88,14 @@ async function main(): Promise<number> {
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
       const name = relative(REPO_ROOT, path);
       process.stderr.write(`▶ ${name} (scale ${scale})\n`);
-      const run = await runNotebook(path, { env: kernelEnv, write });
+      // Relay the experiments' progress lines (shown in the notebook) to the terminal, at most every 5 s.
+      let last = 0;
+      const onDisplay = (text: string) => {
+        if (!/ETA|done in/.test(text) || (Date.now() - last < 5000 && !/done in/.test(text))) return;
+        last = Date.now();
+        process.stderr.write(`  ${name}: ${text.trim()}\n`);
+      };
+      const run = await runNotebook(path, { env: kernelEnv, write, onDisplay });
       if (run.ok) {
         recordTiming(name, scale, run.seconds);
         process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s${queue.length > 0 ? ` — ${etaLine(queue.map((p) => relative(REPO_ROOT, p)), scale, jobs)}` : ""}\n`);

@@ -146,8 +146,8 @@ class KernelClient {
     throw new Error("kernel's iopub messages did not arrive within 60 s");
   }
 
-  /** Execute `code`; outputs in nbformat form, the reply's status and execution count. */
-  async execute(code: string, timeoutMs: number): Promise<{ outputs: Json[]; status: string; executionCount: number | null; stderr: string; error: string }> {
+  /** Execute `code`; outputs in nbformat form, the reply's status and execution count. `onDisplay` sees every display's plain text. */
+  async execute(code: string, timeoutMs: number, onDisplay?: (text: string) => void): Promise<{ outputs: Json[]; status: string; executionCount: number | null; stderr: string; error: string }> {
     const outputs: Json[] = [];
     const byDisplayId = new Map<string, Json[]>();
     let stderr = "";
@@ -155,6 +155,9 @@ class KernelClient {
     let idle = false;
     let reply: Message | null = null;
     const msgId = randomUUID();
+    const notify = (c: Json) => {
+      if (onDisplay && typeof c.data?.["text/plain"] === "string") onDisplay(c.data["text/plain"]);
+    };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`cell timed out after ${timeoutMs / 1000} s`)), timeoutMs);
       const finish = () => {
@@ -177,11 +180,13 @@ class KernelClient {
           if (last && last.output_type === "stream" && last.name === c.name) last.text += c.text;
           else outputs.push({ output_type: "stream", name: c.name, text: c.text });
         } else if (t === "display_data" || t === "execute_result") {
+          notify(c);
           const out: Json = t === "display_data" ? { output_type: t, data: c.data, metadata: c.metadata ?? {} } : { output_type: t, data: c.data, metadata: c.metadata ?? {}, execution_count: c.execution_count };
           outputs.push(out);
           const id = c.transient?.display_id;
           if (id) byDisplayId.set(id, [...(byDisplayId.get(id) ?? []), out]);
         } else if (t === "update_display_data") {
+          notify(c);
           for (const out of byDisplayId.get(c.transient?.display_id) ?? []) {
             out.data = c.data;
             out.metadata = c.metadata ?? {};
@@ -247,7 +252,7 @@ function normaliseOutput(out: Json): Json {
  * and write the outputs back (atomically) unless `write` is false. `env` is the kernel's
  * environment (e.g. NPPO_SCALE).
  */
-export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv; write?: boolean; cellTimeoutMs?: number; onCell?: (index: number, total: number) => void } = {}): Promise<NotebookRun> {
+export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv; write?: boolean; cellTimeoutMs?: number; onCell?: (index: number, total: number) => void; onDisplay?: (text: string) => void } = {}): Promise<NotebookRun> {
   const start = Date.now();
   const nb = JSON.parse(readFileSync(path, "utf8"));
   const kernel = await KernelClient.start(dirname(path), { ...process.env, ...opts.env });
@@ -261,7 +266,7 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
       const source = sourceOf(cell);
       let result;
       try {
-        result = await kernel.execute(source, opts.cellTimeoutMs ?? 30 * 60_000);
+        result = await kernel.execute(source, opts.cellTimeoutMs ?? 30 * 60_000, opts.onDisplay);
       } catch (e) {
         failure = { index: i, source, error: (e as Error).message };
         break;
