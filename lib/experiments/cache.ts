@@ -7,10 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
-import { provenance, Provenance, REPO_ROOT } from "./provenance";
+import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
 import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
@@ -121,14 +121,7 @@ const codeVersionMemo = new Map<string, string>();
 export function codeVersion(entry: string): string {
   let v = codeVersionMemo.get(entry);
   if (v === undefined) {
-    const h = createHash("sha256");
-    for (const path of sourceClosure(entry)) {
-      h.update(relative(LIB, path));
-      h.update("\0");
-      h.update(readFileSync(path));
-      h.update("\0");
-    }
-    v = h.digest("hex").slice(0, 16);
+    v = hashSourceFiles(sourceClosure(entry), LIB);
     codeVersionMemo.set(entry, v);
   }
   return v;

@@ -3,8 +3,9 @@
  * and backend"): package versions, git commit, Node version, backend.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { BackendInfo } from "../backend";
 
 export interface Provenance {
@@ -54,4 +55,11 @@ export function provenance(backend: BackendInfo): Provenance {
     backend,
     scale: process.env.NPPO_SCALE || "paper",
   };
+}
+
+/** sha256 (16 hex digits) of source files' paths (relative to `root`) and contents, in the order given. */
+export function hashSourceFiles(paths: string[], root: string): string {
+  const h = createHash("sha256");
+  for (const path of paths) h.update(relative(root, path)).update("\0").update(readFileSync(path)).update("\0");
+  return h.digest("hex").slice(0, 16);
 }

@@ -5,9 +5,9 @@
  * source or the library (then: `npm run reproduce`).
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { hashSourceFiles, REPO_ROOT } from "../experiments/provenance";
 
 function sources(dir: string): string[] {
   return readdirSync(dir)
@@ -20,10 +20,8 @@ function sources(dir: string): string[] {
 
 /** Hash of every .ts file under lib/ (paths and contents). */
 export function libHash(): string {
-  const h = createHash("sha256");
   const lib = join(REPO_ROOT, "lib");
-  for (const path of sources(lib)) h.update(relative(lib, path)).update("\0").update(readFileSync(path)).update("\0");
-  return h.digest("hex").slice(0, 16);
+  return hashSourceFiles(sources(lib), lib);
 }
 
 type Cell = { cell_type: string; source: string | string[] };
