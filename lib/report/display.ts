@@ -52,12 +52,13 @@ export function plotlyServerPaths(): string[] {
 }
 
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The MIME bundle of a figure (pure; `png` null when no static image could be made). */
 export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: string; width: number; height: number; title: string }): MimeBundle {
   const image = png
     ? `<img class="nppo-static" alt="${opts.title.replace(/"/g, "&quot;")}" style="width:100%" src="data:image/png;base64,${png.toString("base64")}">`
-    : `<pre class="nppo-static">${staticExportUnavailableReason() || "no static image"}</pre>`;
+    : `<pre class="nppo-static">${escapeHtml(staticExportUnavailableReason() || "no static image")}</pre>`;
   const script = `(function () {
   var el = document.currentScript && document.currentScript.previousElementSibling;
   if (!el || el.id !== ${json(opts.id)}) el = document.getElementById(${json(opts.id)});
@@ -130,8 +131,6 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
 export function toDataFrame(rows: Record<string, unknown>[]): dfd.DataFrame {
   return new dfd.DataFrame(rows);
 }
-
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function formatValue(v: unknown, digits: number): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(digits);

@@ -14,6 +14,14 @@ const FLAGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
+/**
+ * How to launch Debian's Chromium headless here (STACK.md): NPPO_CHROMIUM or /usr/bin/chromium,
+ * with the flags that keep it off the network. Shared by the exporter and the browser test.
+ */
+export function chromiumLaunchOptions(): { executablePath: string; args: string[] } {
+  return { executablePath: process.env[CHROMIUM_ENV] || DEFAULT_CHROMIUM, args: [...FLAGS] };
+}
+
 export interface StaticExporter {
   /** `scale` multiplies the pixel size (2 for files, 1 for what is embedded in notebooks). */
   png(figure: Figure, width: number, height: number, scale?: number): Promise<Buffer>;
@@ -35,13 +43,14 @@ export function staticExportUnavailableReason(): string {
 }
 
 async function launch(): Promise<StaticExporter | null> {
-  const executablePath = process.env[CHROMIUM_ENV] || DEFAULT_CHROMIUM;
+  const options = chromiumLaunchOptions();
+  const executablePath = options.executablePath;
   if (!existsSync(executablePath)) {
     unavailableReason = `static figure export skipped: no Chromium at ${executablePath} (install Debian's chromium, or set ${CHROMIUM_ENV})`;
     return null;
   }
   const { chromium } = require("playwright-core");
-  const browser = await chromium.launch({ executablePath, args: FLAGS });
+  const browser = await chromium.launch(options);
   const page = await browser.newPage();
   await page.setContent("<!doctype html><html><body></body></html>");
   await page.addScriptTag({ content: readFileSync(plotlyBundlePath(), "utf8") });

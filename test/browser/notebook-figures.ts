@@ -11,24 +11,14 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
+import { freePort } from "../../lib/report/notebook-runner";
+import { chromiumLaunchOptions } from "../../lib/report/static-image";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const OUT = join(REPO_ROOT, "ci-artifacts", "browser");
 const COPIES = join(REPO_ROOT, "notebooks", "_browser_check");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForServer(url: string): Promise<void> {
   for (let i = 0; i < 60; i++) {
@@ -77,7 +67,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${ok ? "ok" : "FAILED"} ${what}\n`);
   };
   const { chromium } = require("playwright-core");
-  const browser = await chromium.launch({ executablePath: process.env.NPPO_CHROMIUM || "/usr/bin/chromium", args: FLAGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     await waitForServer(`${base}/api?token=${token}`);
     for (const nb of notebooks) {
