@@ -56,12 +56,14 @@ test("CLI `experiment` writes results.csv and meta.json; bad config exits 2 with
   writeFileSync(cfg, JSON.stringify({ ...config, widths: [16], iterations: [16] }));
   const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
   const cli = join(REPO_ROOT, "scripts", "experiment.ts");
-  const ok = spawnSync(tsx, [cli, "evaluation", "--config", cfg, "--out", join(dir, "out")], { env: { ...process.env } });
+  // Its own results store: a test must never write into the repository's data/results/.
+  const ok = spawnSync(tsx, [cli, "evaluation", "--config", cfg, "--out", join(dir, "out")], { env: { ...process.env, NPPO_RESULTS_DIR: join(dir, "store") } });
   assert.equal(ok.status, 0, ok.stderr.toString());
   const rows = parseCsv(readFileSync(join(dir, "out", "results.csv"), "utf8"));
   assert.equal(rows.length, 3);
   assert.deepEqual(Object.keys(rows[0]).slice(0, 4), ["m", "T", "replica", "mse"]);
   assert.equal(JSON.parse(readFileSync(join(dir, "out", "meta.json"), "utf8")).experiment, "evaluation");
+  assert.ok(JSON.parse(readFileSync(join(dir, "out", "meta.json"), "utf8")).cachedIn.startsWith(join(dir, "store")));
   writeFileSync(cfg, JSON.stringify({ ...config, radius: -1 }));
   const bad = spawnSync(tsx, [cli, "evaluation", "--config", cfg, "--out", join(dir, "out2")]);
   assert.equal(bad.status, 2);
