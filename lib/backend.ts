@@ -43,9 +43,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 
 /**
  * Choose, initialise and report the backend; later calls return the same choice.
- * Prints one line to stderr the first time.
+ * The first call prints one line to stderr unless `quiet` (a notebook's run header prints the
+ * backend itself, and JupyterLab shows any stderr output as a warning).
  */
-export function initBackend(): Promise<BackendInfo> {
+export function initBackend(opts: { quiet?: boolean } = {}): Promise<BackendInfo> {
   if (chosen) return chosen;
   chosen = (async () => {
     const requested = parseBackendOverride(process.env[BACKEND_ENV]);
@@ -55,7 +56,7 @@ export function initBackend(): Promise<BackendInfo> {
       const failure = await tryBackend(name);
       if (failure === null) {
         const info: BackendInfo = { backend: name, chosenBy: requested ? `${BACKEND_ENV}=${requested}` : "auto", tfjsVersion: tf.version.tfjs };
-        process.stderr.write(`[neural-ppo-companion] tfjs backend: ${name} (${info.chosenBy}; tfjs ${info.tfjsVersion})\n`);
+        if (!opts.quiet) process.stderr.write(`[neural-ppo-companion] tfjs backend: ${name} (${info.chosenBy}; tfjs ${info.tfjsVersion})\n`);
         return info;
       }
       failures.push(`${name}: ${failure}`);

@@ -10,7 +10,7 @@ import { installSendQueue } from "./zmq-send-queue";
 installSendQueue();
 
 export async function runHeader(opts: { scale: Scale; seeds: Record<string, number> }): Promise<string> {
-  const p = provenance(await initBackend());
+  const p = provenance(await initBackend({ quiet: true }));
   const lines = [
     `${p.package}, git ${p.gitCommit.slice(0, 12)}${p.gitDirty ? " (lib/ modified)" : ""}`,
     `scale: ${opts.scale}; seeds: ${Object.entries(opts.seeds).map(([k, v]) => `${k}=${v}`).join(", ")}`,
