@@ -1,9 +1,10 @@
 /**
  * `npm run --silent experiment -- <name> --config <file.json> --out <dir>`: runs (or reads
  * back from data/results/) one experiment and writes <dir>/results.csv and <dir>/meta.json.
- * Names: see lib/experiments/registry.ts. Invalid input (or results locked by another run):
- * exit 2, one line on stderr. The theory's preconditions are checked first and broken ones
- * printed as warnings (lib/experiments/preconditions.ts).
+ * Names: see lib/experiments/registry.ts. Invalid input: exit 2, one line on stderr. Results
+ * being computed by another live process are waited for, then read. The theory's
+ * preconditions are checked first and broken ones printed as warnings
+ * (lib/experiments/preconditions.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -14,6 +14,7 @@ import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance
 import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
+const LOCK_POLL_MS = 2000;
 
 /** data/results/, or NPPO_RESULTS_DIR (an absolute path) when set. */
 export function resultsDir(): string {
@@ -103,10 +104,12 @@ export function sourceClosure(entry: string): string[] {
     if (seen.has(file) || file.startsWith(REPORT) || PLUMBING.includes(file)) return;
     seen.add(file);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/(?:from|import|require\()\s*["'](\.[^"']+)["']/g)) {
+    // Imports and requires of .ts/.js modules, and `@key-source "path"` comments for code
+    // loaded another way (the WebAssembly kernel's source).
+    for (const m of text.matchAll(/(?:from|import|require\(|@key-source)\s*["'](\.[^"']+)["']/g)) {
       const target = join(dirname(file), m[1]);
       const candidates = [`${target}.ts`, join(target, "index.ts"), target];
-      const found = candidates.find((c) => c.endsWith(".ts") && existsSync(c));
+      const found = candidates.find((c) => /\.(ts|js)$/.test(c) && existsSync(c));
       if (found) visit(found);
     }
   };
@@ -178,7 +181,22 @@ export async function runCached(
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
     return { rows: readCsv(csvPath), meta, dir, fromCache: true };
   }
-  const release = lockResults(dir);
+  // Another live process computing the same key (two notebooks sharing a config): wait for
+  // it and read its results, rather than compute them twice or fail.
+  let release: () => void;
+  let announced = false;
+  for (;;) {
+    try {
+      release = lockResults(dir);
+      break;
+    } catch (e) {
+      if (!(e instanceof ResultsLockedError)) throw e;
+      if (!announced) process.stderr.write(`${e.message.split(";")[0]}: waiting for it\n`);
+      announced = true;
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      if (existsSync(metaPath) && existsSync(csvPath)) return { rows: readCsv(csvPath), meta: JSON.parse(readFileSync(metaPath, "utf8")) as Meta, dir, fromCache: true };
+    }
+  }
   try {
     const rows = await compute();
     const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };

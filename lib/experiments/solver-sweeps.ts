@@ -45,7 +45,7 @@ export interface SolverSweepConfig {
   seed: number;
   /** Overrides the MDP file's γ (optional). */
   gamma?: number;
-  /** "fast" (default) or "reference" (the plain loop; slow). */
+  /** "fast" (default: the float32 WebAssembly kernel), "f64" (its float64 twin) or "reference" (the plain loop; slow). See lib/solvers/solvers.ts. */
   kernel?: KernelName;
   /** π_k ∝ exp(energy[s][a]) (optional; default uniform, E = 0). */
   policyEnergy?: number[][];

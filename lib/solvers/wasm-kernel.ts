@@ -1,39 +1,74 @@
 /**
- * Loads and drives the WebAssembly SIMD kernel (wasm/kernel.ts, built at install time into
- * wasm/build/kernel.wasm). Same algorithm and same float64 arithmetic as kernel.ts, two
- * units per instruction; this module lays out linear memory ([d][m] per replica, m padded
- * to even with b_i = 0 units that never move), calls `solve` once per replica and
- * transposes the result back to [R, m, d].
+ * Loads and drives the WebAssembly SIMD kernels (wasm/kernel.ts, built at install time into
+ * wasm/build/kernel.wasm): `solve` (float64, f64x2) and `solveF32` (float32, f32x4; see the
+ * kernel source for what stays float64). Same algorithm as kernel.ts. This module lays out
+ * linear memory per replica (units in blocks of one SIMD register, [m/L][d][L] with L = 2 or
+ * 4 lanes, m padded with b_i = 0 units that never move), builds one job per replica, and
+ * runs the jobs on the main thread (`solveWasm`) or on worker threads (`solveWasmParallel`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { checkProblem, DivergenceError, SolverProblem, SolverResult } from "./problem";
+import type { WasmPool } from "./wasm-pool";
 
 export const WASM_PATH = join(REPO_ROOT, "wasm", "build", "kernel.wasm");
+// The kernel's source is part of the result key of every experiment that runs it:
+// @key-source "../../wasm/kernel.ts"
+
+export type WasmPrecision = "f64" | "f32";
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  solve(...args: number[]): number;
+  [fn: string]: unknown;
+}
+
+/** Self-contained call of one kernel function on a memory image (run by wasm-job.js). */
+export interface WasmJob {
+  fn: "solve" | "solveF32";
+  bytes: number;
+  images: { at: number; data: Float64Array | Float32Array | Int32Array }[];
+  args: number[];
+  outputs: { at: number; count: number }[];
+}
+export interface WasmJobResult {
+  ret: number;
+  outs: Float64Array[];
 }
 
 // WebAssembly is a Node global; it is reached through globalThis because tslab compiles
 // notebook imports with its own TypeScript settings, whose libs may not declare it.
-const WASM = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (mod: object, imports: object) => { exports: unknown } } }).WebAssembly;
+const WASM = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jobRunner: { instantiate(module: object): KernelExports; runJob(e: KernelExports, job: WasmJob): WasmJobResult } = require("./wasm-job.js");
 
+let compiled: object | null | undefined;
 let instance: KernelExports | null | undefined;
 let unavailable = "";
 
-/** The kernel instance, or null (see `wasmUnavailableReason`) when it is not built or SIMD is unsupported. */
-export function wasmKernel(): KernelExports | null {
-  if (instance !== undefined) return instance;
+/** The compiled kernel module, or null (see `wasmUnavailableReason`). */
+export function wasmModule(): object | null {
+  if (compiled !== undefined) return compiled;
   if (!existsSync(WASM_PATH)) {
     unavailable = `${WASM_PATH} is missing (it is built by npm install; run \`node scripts/build-wasm.mjs\`)`;
-    return (instance = null);
+    return (compiled = null);
   }
   try {
-    const mod = new WASM.Module(readFileSync(WASM_PATH));
-    instance = new WASM.Instance(mod, { env: { abort: () => { throw new Error("wasm kernel aborted"); } } }).exports as unknown as KernelExports;
+    compiled = new WASM.Module(readFileSync(WASM_PATH));
+  } catch (e) {
+    unavailable = `the WebAssembly kernel cannot be compiled here (${(e as Error).message})`;
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** The main thread's kernel instance, or null when it is not built or SIMD is unsupported. */
+export function wasmKernel(): KernelExports | null {
+  if (instance !== undefined) return instance;
+  const mod = wasmModule();
+  if (!mod) return (instance = null);
+  try {
+    instance = jobRunner.instantiate(mod);
   } catch (e) {
     unavailable = `the WebAssembly kernel cannot be instantiated here (${(e as Error).message})`;
     instance = null;
@@ -48,14 +83,16 @@ export function wasmUnavailableReason(): string {
 const BASE = 65536; // our data starts after the first page, which AssemblyScript's stub runtime owns
 const align = (n: number) => Math.ceil(n / 16) * 16;
 
-export function solveWasm(p: SolverProblem, opts: { kappaFloor?: number } = {}): SolverResult {
+/** One job per replica, and how to assemble their results. */
+export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor = 1e-2): { jobs: WasmJob[]; collect(results: WasmJobResult[]): SolverResult } {
   checkProblem(p);
-  const k = wasmKernel();
-  if (!k) throw new Error(`wasm kernel unavailable: ${unavailable}`);
   const { replicas: R, width: m, dim: d, alpha0, b } = p.init;
   const N = p.features.length / d;
   const T = p.steps;
-  const mp = m + (m % 2);
+  const L = precision === "f64" ? 2 : 4;
+  const eb = precision === "f64" ? 8 : 4;
+  const Typed = precision === "f64" ? Float64Array : Float32Array;
+  const mp = Math.ceil(m / L) * L;
   const md = mp * d;
   let off = BASE;
   const region = (bytes: number) => {
@@ -63,46 +100,76 @@ export function solveWasm(p: SolverProblem, opts: { kappaFloor?: number } = {}):
     off += align(bytes);
     return at;
   };
-  const a0 = region(md * 8), D = region(md * 8), B = region(md * 8), banked = region(md * 8), outBar = region(md * 8), outLast = region(md * 8);
-  const bp = region(mp * 8), a0x = region(mp * 8), dx = region(mp * 8), xs = region(2 * d * 16);
+  const a0 = region(md * eb), D = region(md * eb), B = region(md * eb), banked = region(md * 8), outBar = region(md * 8), outLast = region(md * 8);
+  const bp = region(mp * eb), a0x = region(mp * eb), dx = region(mp * eb), xs = region(2 * d * 16);
   const X = region(N * d * 8), xx = region(N * 8), pairs = region(T * 4), next = region(T * 4), y = region(N * 8);
-  const pages = Math.ceil(off / 65536) - k.memory.buffer.byteLength / 65536;
-  if (pages > 0) k.memory.grow(pages);
-  const f64 = new Float64Array(k.memory.buffer);
-  const i32 = new Int32Array(k.memory.buffer);
-  f64.set(p.features, X / 8);
-  for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let q = 0; q < d; q++) s += p.features[j * d + q] ** 2;
-    f64[xx / 8 + j] = s;
-  }
-  if (p.target.kind === "td") f64.set(p.target.rewards, y / 8);
-  const thetaBar = new Float64Array(R * m * d);
-  const lastTheta = new Float64Array(R * m * d);
-  const projections = new Int32Array(R);
-  const eta = 1 / Math.sqrt(T);
-  const c = 1 / Math.sqrt(m);
-  /** Position of coordinate q of unit i in the [m/2][d][2] layout. */
-  const at = (i: number, q: number) => (i >> 1) * 2 * d + 2 * q + (i & 1);
+  const xNorm2 = new Float64Array(N);
+  for (let j = 0; j < N; j++) for (let q = 0; q < d; q++) xNorm2[j] += p.features[j * d + q] ** 2;
+  /** Position of coordinate q of unit i in the [m/L][d][L] layout. */
+  const at = (i: number, q: number) => Math.floor(i / L) * L * d + L * q + (i % L);
+  const isTd = p.target.kind === "td" ? 1 : 0;
+  const gamma = p.target.kind === "td" ? p.target.gamma : 0;
+  const jobs: WasmJob[] = [];
   for (let r = 0; r < R; r++) {
-    for (let i = 0; i < mp; i++) {
-      f64[bp / 8 + i] = i < m ? b[r * m + i] : 0;
-      for (let q = 0; q < d; q++) f64[a0 / 8 + at(i, q)] = i < m ? alpha0[(r * m + i) * d + q] : 0;
-    }
-    i32.set(p.pairs[r], pairs / 4);
-    if (p.target.kind === "td") i32.set(p.target.next[r], next / 4);
-    else f64.set(p.target.values.subarray(r * N, (r + 1) * N), y / 8);
-    const isTd = p.target.kind === "td" ? 1 : 0;
-    const gamma = p.target.kind === "td" ? p.target.gamma : 0;
-    const ret = k.solve(a0, D, B, banked, bp, a0x, dx, xs, X, xx, pairs, next, y, outBar, outLast, mp, d, T, eta, c, p.radius[r], gamma, isTd, opts.kappaFloor ?? 1e-2, 1024);
-    if (ret < 0) throw new DivergenceError(`non-finite residual at step ${-1 - ret}, replica ${r}`);
-    projections[r] = ret;
+    const a0r = new Typed(md);
+    const br = new Typed(mp);
     for (let i = 0; i < m; i++) {
-      for (let q = 0; q < d; q++) {
-        thetaBar[(r * m + i) * d + q] = f64[outBar / 8 + at(i, q)];
-        lastTheta[(r * m + i) * d + q] = f64[outLast / 8 + at(i, q)];
-      }
+      br[i] = b[r * m + i];
+      for (let q = 0; q < d; q++) a0r[at(i, q)] = alpha0[(r * m + i) * d + q];
     }
+    const yr = p.target.kind === "td" ? p.target.rewards : p.target.values.subarray(r * N, (r + 1) * N);
+    const images: WasmJob["images"] = [
+      { at: a0, data: a0r }, { at: bp, data: br }, { at: X, data: p.features }, { at: xx, data: xNorm2 },
+      { at: pairs, data: p.pairs[r] }, { at: y, data: yr },
+    ];
+    if (p.target.kind === "td") images.push({ at: next, data: p.target.next[r] });
+    jobs.push({
+      fn: precision === "f64" ? "solve" : "solveF32",
+      bytes: off,
+      images,
+      args: [a0, D, B, banked, bp, a0x, dx, xs, X, xx, pairs, next, y, outBar, outLast, mp, d, T, 1 / Math.sqrt(T), 1 / Math.sqrt(m), p.radius[r], gamma, isTd, kappaFloor, 1024],
+      outputs: [{ at: outBar, count: md }, { at: outLast, count: md }],
+    });
   }
-  return { thetaBar, lastTheta, projections };
+  const collect = (results: WasmJobResult[]): SolverResult => {
+    const thetaBar = new Float64Array(R * m * d);
+    const lastTheta = new Float64Array(R * m * d);
+    const projections = new Int32Array(R);
+    // solveF32 returns displacements: α(0) is added here, in float64.
+    const base = precision === "f32" ? 1 : 0;
+    results.forEach(({ ret, outs: [bar, last] }, r) => {
+      if (ret < 0) throw new DivergenceError(`non-finite residual at step ${-1 - ret}, replica ${r}`);
+      projections[r] = ret;
+      for (let i = 0; i < m; i++) {
+        for (let q = 0; q < d; q++) {
+          const o = (r * m + i) * d + q;
+          const a = base * alpha0[o];
+          thetaBar[o] = a + bar[at(i, q)];
+          lastTheta[o] = a + last[at(i, q)];
+        }
+      }
+    });
+    return { thetaBar, lastTheta, projections };
+  };
+  return { jobs, collect };
+}
+
+function requireKernel(): KernelExports {
+  const k = wasmKernel();
+  if (!k) throw new Error(`wasm kernel unavailable: ${unavailable}`);
+  return k;
+}
+
+/** All replicas, one after another, on the main thread. */
+export function solveWasm(p: SolverProblem, opts: { precision?: WasmPrecision; kappaFloor?: number } = {}): SolverResult {
+  const k = requireKernel();
+  const { jobs, collect } = planJobs(p, opts.precision ?? "f64", opts.kappaFloor);
+  return collect(jobs.map((job) => jobRunner.runJob(k, job)));
+}
+
+/** The replicas spread over the pool's worker threads (bit-identical to `solveWasm`). */
+export async function solveWasmParallel(p: SolverProblem, pool: WasmPool, opts: { precision?: WasmPrecision; kappaFloor?: number } = {}): Promise<SolverResult> {
+  requireKernel();
+  const { jobs, collect } = planJobs(p, opts.precision ?? "f64", opts.kappaFloor);
+  return collect(await Promise.all(jobs.map((job) => pool.run(job))));
 }
