@@ -28,7 +28,8 @@ export function parseBackendOverride(value: string | undefined): BackendName | n
   throw new RangeError(`${BACKEND_ENV} must be one of ${BACKENDS.join(", ")}, got ${JSON.stringify(value)}`);
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+/** Switch tfjs to `name` (loading its package); null on success, else why it failed. The benchmark uses it to time every backend in one process. */
+export async function tryBackend(name: BackendName): Promise<string | null> {
   try {
     if (name === "tensorflow") require("@tensorflow/tfjs-node");
     if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");
