@@ -85,6 +85,24 @@ export function epsilonPrimeK(a: { tauNext: number; actions: number; improveMse:
 }
 
 /**
+ * The revision's ε'_k = 2|A|·τ_{k+1}^{-1}·ϵ_{k+1}·ϕ*_k (ϵ: the improvement root-MSE,
+ * ϕ*_k = (Σ_s ν*(s)²/ν_k(s))^{1/2}), the bound of its Lemma 4.8 (policy-improvement l∞-error).
+ */
+export function epsilonPrimeKRevision(a: { tauNext: number; actions: number; improveRootMse: number; varphiStar: number }): number {
+  return (2 * a.actions * a.improveRootMse * a.varphiStar) / a.tauNext;
+}
+
+/**
+ * NeurIPS Lemma 4.8 (stepwise energy difference) as printed:
+ * E_{ν*}[‖τ_{k+1}^{-1}f_θk+1 − τ_k^{-1}f_θk‖²_∞] ≤ 2|A|τ_{k+1}^{-2}ϵ²_{k+1} + 2β_k^{-2}M,
+ * ϵ² the improvement MSE under σ̃_k. `densityRatio` = 1 is the printed lemma; passing
+ * max_s ν*(s)/ν_k(s) restores the change of measure ν_k → ν* its proof skips (notebook 03).
+ */
+export function lemma48Bound(a: { tauNext: number; betaK: number; actions: number; improveMse: number; M: number; densityRatio?: number }): number {
+  return (2 * a.actions * (a.densityRatio ?? 1) * a.improveMse) / a.tauNext ** 2 + (2 * a.M) / a.betaK ** 2;
+}
+
+/**
  * Thm 4.9 (NeurIPS numbering): min_{0≤k≤K}[L(π*) − L(π_θk)] ≤
  * (β² log|A| + M + β² Σ_{k<K}(ε_k + ε'_k)) / ((1−γ)·β·√K), with `sumEps` = Σ_{k<K}(ε_k + ε'_k).
  */

@@ -23,16 +23,22 @@ for (const [name, run] of [["improvement", runImprovement], ["evaluation", runEv
     assert.ok(mean(128) < mean(16), `${mean(128)} vs ${mean(16)}`);
     assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
     for (const col of ["m", "T", "replica", "mse", "radius", "realizabilityRadius", "seed", "configHash", "kernel", "backend"]) assert.ok(col in a.rows[0], col);
-    assert.equal(a.rows[0].kernel, "wasm-simd-f64");
+    assert.equal(a.rows[0].kernel, "wasm-simd-f32");
     // realizabilityMultiple 1.5 ⇒ radius = 1.5 × the minimum radius, per replica.
     for (const r of a.rows) if (typeof r.realizabilityRadius === "number") assert.ok(Math.abs((r.radius as number) - 1.5 * r.realizabilityRadius) < 1e-12);
   });
 }
 
-test("the reference kernel gives the same errors as the fast one (to 1e-9 relative)", async () => {
-  const fast = await runImprovement({ ...config, widths: [16], iterations: [64] }, tmp());
-  const ref = await runImprovement({ ...config, widths: [16], iterations: [64], kernel: "reference" }, tmp());
-  fast.rows.forEach((r, i) => assert.ok(Math.abs((r.mse as number) - (ref.rows[i].mse as number)) <= 1e-9 * (r.mse as number)));
+test("the reference kernel gives the same errors as the float64 kernel (to 1e-9 relative) and the float32 default (to 1e-5)", async () => {
+  const small = { ...config, widths: [16], iterations: [64] };
+  const f32 = await runImprovement(small, tmp());
+  const f64 = await runImprovement({ ...small, kernel: "f64" }, tmp());
+  const ref = await runImprovement({ ...small, kernel: "reference" }, tmp());
+  assert.deepEqual([f32.rows[0].kernel, f64.rows[0].kernel, ref.rows[0].kernel], ["wasm-simd-f32", "wasm-simd-f64", "reference-f64"]);
+  ref.rows.forEach((r, i) => {
+    assert.ok(Math.abs((r.mse as number) - (f64.rows[i].mse as number)) <= 1e-9 * (r.mse as number));
+    assert.ok(Math.abs((r.mse as number) - (f32.rows[i].mse as number)) <= 1e-5 * (r.mse as number));
+  });
 });
 
 test("solver-sweep configs are validated with the field and the rule", () => {
@@ -42,7 +48,7 @@ test("solver-sweep configs are validated with the field and the rule", () => {
     [{ iterations: [] }, /iterations must be a non-empty array of integers/],
     [{ widths: [0] }, /widths\[0\] must be >= 1, got 0/],
     [{ gamma: 1 }, /gamma must be < 1, got 1/],
-    [{ kernel: "gpu" }, /kernel must be one of fast, reference, got "gpu"/],
+    [{ kernel: "gpu" }, /kernel must be one of fast, f64, reference, got "gpu"/],
     [{ replica: 3 }, /unknown field "replica"/],
     [{ k: 3, horizon: 2 }, /k must be < horizon \(2\), got 3/],
   ];
@@ -70,5 +76,5 @@ test("CLI `experiment` writes results.csv and meta.json; bad config exits 2 with
   assert.equal(bad.stderr.toString().trim(), "radius must be > 0, got -1");
   const unknown = spawnSync(tsx, [cli, "nonsense", "--config", cfg, "--out", dir]);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr.toString(), /experiment must be one of network, realizability, improvement, evaluation, convergence, got "nonsense"/);
+  assert.match(unknown.stderr.toString(), /experiment must be one of network, realizability, improvement, evaluation, convergence, propagation, got "nonsense"/);
 });

@@ -10,7 +10,7 @@ import { writeMdp } from "../lib/mdp/format";
 import { Rng } from "../lib/random";
 import { exactPpo } from "../lib/ppo/exact-ppo";
 import { expectedKl, klMultiplier } from "../lib/ppo/trpo";
-import { lemma47 } from "../lib/ppo/neural-ppo";
+import { lemma47 } from "../lib/ppo/propagation";
 import { runConvergence, validateConvergenceConfig } from "../lib/experiments/convergence";
 import { summariseRuns } from "../lib/report/convergence-figures";
 

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { initBackend } from "../backend";
 import { objective, optimalPolicy } from "../mdp/exact";
 import { initNetwork } from "../network";
-import { exactPpo } from "../ppo/exact-ppo";
+import { exactPpo, exactPpoPropagation } from "../ppo/exact-ppo";
 import { runNeuralPpo, NeuralVariant } from "../ppo/neural-ppo";
 import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
@@ -102,8 +102,12 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     const rows: Row[] = [];
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
+        const propagation = exactPpoPropagation(mdp, valid.beta, K, optimal);
         for (const st of exactPpo(mdp, valid.beta, K, optimal.nu, lStar).steps) {
-          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...common, kernel: "exact-f64" });
+          // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
+          const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
+          const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};
+          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...common, kernel: "exact-f64" });
         }
       }
     }
@@ -126,7 +130,9 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
               evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
               phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
               lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
-              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK,
+              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
+              densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
+              descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK,
               ...common, kernel: kernelRan,
             });
           }
@@ -141,6 +147,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
 function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
-    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK,
+    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
+    densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK,
   };
 }

@@ -4,6 +4,8 @@
  */
 import type { CachedResult } from "./cache";
 import { ConvergenceConfig, runConvergence, validateConvergenceConfig } from "./convergence";
+import { loadMdpInput } from "./mdp-input";
+import { propagationRows } from "./propagation";
 import { NetworkSweepConfig, runNetworkSweep, validateNetworkSweepConfig } from "./network-sweep";
 import { RealizabilitySweepConfig, runRealizabilitySweep, validateRealizabilitySweepConfig } from "./realizability-sweep";
 import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "./solver-sweeps";
@@ -19,4 +21,14 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   improvement: { validate: (c) => validateSolverSweepConfig(c, "improvement"), run: (c) => runImprovement(c as SolverSweepConfig) },
   evaluation: { validate: (c) => validateSolverSweepConfig(c, "evaluation"), run: (c) => runEvaluation(c as SolverSweepConfig) },
   convergence: { validate: validateConvergenceConfig, run: (c) => runConvergence(c as ConvergenceConfig) },
+  // Derived from `convergence` (same config, same cache): one row per (iteration, replica, statement, reading).
+  propagation: {
+    validate: validateConvergenceConfig,
+    run: async (c) => {
+      const config = c as ConvergenceConfig;
+      const result = await runConvergence(config);
+      const rows = propagationRows(result.rows, loadMdpInput(config.mdp).mdp.actions).map((r) => ({ ...r, ratio: r.ratio ?? "", theorem: r.theorem ? 1 : 0, holds: r.holds ? 1 : 0 }));
+      return { ...result, rows };
+    },
+  },
 };

@@ -3,8 +3,9 @@
  * (Prop. 3.1 with exact Q, NeurIPS numbering; SPEC §3 "Ideal mirror descent"):
  * E_0 = 0, E_{k+1} = E_k + Q^{π_k}/(β√K), π_k ∝ exp(E_k). Deterministic, float64.
  */
-import { evaluatePolicy, energyPolicy, objective } from "../mdp/exact";
+import { evaluatePolicy, energyPolicy, objective, OptimalSolution, phiStar, psiStar, stationaryDistribution, varphiStar } from "../mdp/exact";
 import type { FiniteMdp } from "../mdp/mdp";
+import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
 import { betaK } from "./schedule";
 
 export interface ExactPpoStep {
@@ -31,4 +32,52 @@ export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: 
     energies.push(energy);
   }
   return { steps, energies };
+}
+
+/**
+ * The error-propagation quantities of neural-ppo.ts on exact PPO, per k < K: with zero inner
+ * error E_{k+1} is the ideal update itself, so Lemma 4.7's left side and the fitted energy's
+ * gap to the ideal are 0 up to rounding, while the energy step E_{ν*}[‖E_{k+1} − E_k‖²_∞] =
+ * E_{ν*}[‖Q^{π_k}‖²_∞]/β_k² is not (NeurIPS Lemma 4.8's left side; notebook 03).
+ */
+export function exactPpoPropagation(mdp: FiniteMdp, beta: number, horizon: number, optimal: OptimalSolution): ExactPpoPropagation[] {
+  const A = mdp.actions;
+  const bk = betaK(beta, horizon);
+  const { energies } = exactPpo(mdp, beta, horizon, optimal.nu, 0);
+  const nuStar = optimal.nu;
+  const out: ExactPpoPropagation[] = [];
+  for (let k = 0; k < horizon; k++) {
+    const pi = energyPolicy(mdp, energies[k]);
+    const nu = stationaryDistribution(mdp, pi).nu;
+    const { Q } = evaluatePolicy(mdp, pi);
+    const next = energies[k + 1];
+    const ideal = energies[k].map((e, j) => e + Q[j] / bk);
+    const descent = descentUnderNuStar(oneStepDescent(mdp, { energyK: energies[k], energyNext: next, q: Q, lambda: bk, piStar: optimal.policy }), nuStar);
+    const stepSq = nuStarRowMax(nuStar, A, (j) => (next[j] - energies[k][j]) ** 2);
+    const idealGap = nuStarRowMax(nuStar, A, (j) => Math.abs(next[j] - ideal[j]));
+    out.push({
+      k, phiStar: phiStar(mdp, nuStar, optimal.policy, nu, pi), psiStar: psiStar(mdp, nuStar, optimal.policy, nu, pi), varphiStar: varphiStar(nuStar, nu),
+      densityRatioMax: densityRatioMax(nuStar, nu), lambda: bk, tauNext: 1 / ((k + 1) / bk),
+      lemma47Lhs: Math.abs(lemma47(mdp, next, ideal, optimal.policy, pi, nuStar)), energyStepSq: stepSq, idealEnergyGapInf: idealGap,
+      descentLhs: descent.lhs, descentRhs: descent.rhs, descentViolations: descent.violations, descentMinSlack: descent.minSlack,
+    });
+  }
+  return out;
+}
+
+export interface ExactPpoPropagation {
+  k: number;
+  phiStar: number;
+  psiStar: number;
+  varphiStar: number;
+  densityRatioMax: number;
+  lambda: number;
+  tauNext: number;
+  lemma47Lhs: number;
+  energyStepSq: number;
+  idealEnergyGapInf: number;
+  descentLhs: number;
+  descentRhs: number;
+  descentViolations: number;
+  descentMinSlack: number;
 }

@@ -23,6 +23,7 @@ import { KernelName, runSolver } from "../solvers/solvers";
 import type { Progress } from "../report/progress";
 import { betaK } from "./schedule";
 import { klMultiplier } from "./trpo";
+import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
 
 export type NeuralVariant = "neural-ppo" | "neural-trpo";
 
@@ -80,6 +81,16 @@ export interface NeuralPpoRecord {
    * in l∞ over actions, where its MSE e_{k+1} is measured under σ̃_k.
    */
   improveLinf?: number;
+  /** τ_{k+1}^{-2}·E_{ν*}[‖f_θk+1 − τ_{k+1}(λ_k^{-1}Q_ωk + E_k)‖²_∞]: what the NeurIPS ε'_k = |A|τ_{k+1}^{-2}ϵ²_{k+1} stands for in Thm 4.9's sum. */
+  improveLinfSq?: number;
+  /** max_s ν*(s)/ν_k(s), the change of measure the NeurIPS Lemma 4.8 leaves out. */
+  densityRatioMax: number;
+  /** Lemma 5.2 (one-step descent, propagation.ts) under ν*: E_{ν*}[KL(π*‖π_θk+1) − KL(π*‖π_θk)] and E_{ν*} of its bound. */
+  descentLhs?: number;
+  descentRhs?: number;
+  /** States where the per-state inequality fails (beyond 1e-12 relative), and min_s (bound − left side). */
+  descentViolations?: number;
+  descentMinSlack?: number;
 }
 
 export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
@@ -108,6 +119,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
         psiStar: psiStar(mdp, nuStar, optimal.policy, nus[r], pi),
         varphiStar: varphiStar(nuStar, nus[r]),
         M: M[r],
+        densityRatioMax: densityRatioMax(nuStar, nus[r]),
       };
     });
     if (k === K) {
@@ -158,26 +170,20 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       rec.tauNext = tauNext[r];
       rec.klStep = klStep(mdp, energies[r], next, nus[r]);
       rec.lemma47Lhs = Math.abs(lemma47(mdp, next, ideal, optimal.policy, pis[r], nuStar));
-      let stepSq = 0;
-      let idealGap = 0;
-      let improveLinf = 0;
-      for (let st = 0; st < S; st++) {
-        let mStep = 0;
-        let mIdeal = 0;
-        let mFit = 0;
-        for (let a = 0; a < A; a++) {
-          const j = st * A + a;
-          mStep = Math.max(mStep, (next[j] - energies[r][j]) ** 2);
-          mIdeal = Math.max(mIdeal, Math.abs(next[j] - ideal[j]));
-          mFit = Math.max(mFit, Math.abs(f[r * N + j] - targets[r * N + j]));
-        }
-        stepSq += nuStar[st] * mStep;
-        idealGap += nuStar[st] * mIdeal;
-        improveLinf += nuStar[st] * mFit;
-      }
+      const fitError = (j: number) => Math.abs(f[r * N + j] - targets[r * N + j]);
+      const stepSq = nuStarRowMax(nuStar, A, (j) => (next[j] - energies[r][j]) ** 2);
+      const idealGap = nuStarRowMax(nuStar, A, (j) => Math.abs(next[j] - ideal[j]));
+      const improveLinf = nuStarRowMax(nuStar, A, fitError);
+      const improveLinfSq = nuStarRowMax(nuStar, A, (j) => fitError(j) ** 2);
+      const descent = descentUnderNuStar(oneStepDescent(mdp, { energyK: energies[r], energyNext: next, q: Qexact, lambda: lambdas[r], piStar: optimal.policy }), nuStar);
+      rec.descentLhs = descent.lhs;
+      rec.descentRhs = descent.rhs;
+      rec.descentViolations = descent.violations;
+      rec.descentMinSlack = descent.minSlack;
       rec.energyStepSq = stepSq;
       rec.idealEnergyGapInf = idealGap;
       rec.improveLinf = improveLinf / tauNext[r];
+      rec.improveLinfSq = improveLinfSq / tauNext[r] ** 2;
       records.push(rec);
       energies[r] = next;
       invTau[r] = 1 / tauNext[r];
@@ -194,32 +200,4 @@ function klStep(mdp: FiniteMdp, oldEnergy: Float64Array, newEnergy: Float64Array
   let total = 0;
   for (let st = 0; st < mdp.states; st++) total += nu[st] * kl(row(pNew, st, A), row(pOld, st, A));
   return total;
-}
-
-/**
- * E_{ν*}[⟨log(π_θk+1/π_{k+1}), π* − π_θk⟩] from the two energies, with log-softmax computed
- * stably (log π(a|s) = E(s,a) − logsumexp_a E(s,·)), so large energies cannot underflow.
- */
-export function lemma47(mdp: FiniteMdp, energyNext: Float64Array, energyIdeal: Float64Array, piStar: Float64Array, piK: Float64Array, nuStar: Float64Array): number {
-  const A = mdp.actions;
-  let total = 0;
-  for (let st = 0; st < mdp.states; st++) {
-    const lseNext = logSumExp(energyNext, st, A);
-    const lseIdeal = logSumExp(energyIdeal, st, A);
-    let inner = 0;
-    for (let a = 0; a < A; a++) {
-      const j = st * A + a;
-      inner += (energyNext[j] - lseNext - (energyIdeal[j] - lseIdeal)) * (piStar[j] - piK[j]);
-    }
-    total += nuStar[st] * inner;
-  }
-  return total;
-}
-
-function logSumExp(energy: Float64Array, st: number, A: number): number {
-  let m = -Infinity;
-  for (let a = 0; a < A; a++) m = Math.max(m, energy[st * A + a]);
-  let z = 0;
-  for (let a = 0; a < A; a++) z += Math.exp(energy[st * A + a] - m);
-  return m + Math.log(z);
 }
