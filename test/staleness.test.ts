@@ -24,3 +24,17 @@ test("the fingerprint changes with a code cell and ignores markdown", () => {
   assert.notEqual(notebookFingerprint([{ cell_type: "code", source: "b" }, cells[1]], "lib"), f);
   assert.notEqual(notebookFingerprint(cells, "lib2"), f);
 });
+
+test("no committed notebook output is an error or a stderr stream (JupyterLab shows both as warnings)", () => {
+  const dir = join(REPO_ROOT, "notebooks");
+  const found: string[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith(".ipynb"))) {
+    const nb = JSON.parse(readFileSync(join(dir, f), "utf8"));
+    nb.cells.forEach((c: { outputs?: { output_type: string; name?: string; text?: string[] | string }[] }, i: number) => {
+      for (const o of c.outputs ?? []) {
+        if (o.output_type === "error" || o.name === "stderr") found.push(`${f} cell ${i}: ${[o.text ?? ""].flat().join("").slice(0, 120)}`);
+      }
+    });
+  }
+  assert.deepEqual(found, []);
+});

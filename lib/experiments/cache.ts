@@ -191,7 +191,8 @@ export async function runCached(
       break;
     } catch (e) {
       if (!(e instanceof ResultsLockedError)) throw e;
-      if (!announced) process.stderr.write(`${e.message.split(";")[0]}: waiting for it\n`);
+      // stdout: a notebook shows stderr as a warning, and this is news, not a problem.
+      if (!announced) process.stdout.write(`${e.message.split(";")[0].replace(REPO_ROOT + sep, "")}: waiting for it\n`);
       announced = true;
       await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
       if (existsSync(metaPath) && existsSync(csvPath)) return { rows: readCsv(csvPath), meta: JSON.parse(readFileSync(metaPath, "utf8")) as Meta, dir, fromCache: true };
