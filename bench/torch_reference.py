@@ -1,5 +1,5 @@
 """PyTorch reference for `npm run bench` (lib/bench/torch-path.ts writes the inputs and reads
-the outputs): the same projected SGD / TD(0) steps as lib/bench/tfjs-solver.ts, float32,
+the outputs): the same projected SGD / TD(0) steps as lib/solvers/tfjs-kernel.ts, float32,
 replicas batched in lockstep, written as one would in PyTorch (bmm, relu, masks, addcmul
 in place under no_grad, samples gathered once up front). Probes eager and torch.jit.script, each with 1
 and with all CPU threads, on a few chunks, and runs the full T with the fastest when it fits

@@ -6,6 +6,8 @@ import { solveFast } from "../lib/solvers/kernel";
 import { solveReference } from "../lib/solvers/reference";
 import { solveWasm, solveWasmParallel, wasmKernel, wasmModule } from "../lib/solvers/wasm-kernel";
 import { WasmPool } from "../lib/solvers/wasm-pool";
+import { resolveKernel, runSolver } from "../lib/solvers/solvers";
+import { initBackend } from "../lib/backend";
 import type { SolverProblem } from "../lib/solvers/problem";
 import { drawPairs, drawTransitions } from "../lib/solvers/samples";
 import { solve } from "../lib/linalg";
@@ -185,4 +187,20 @@ test("TD on a frozen-activation (linear) model converges to the projected fixed 
   const fine = errorAt(2 ** 18);
   assert.ok(fine < 0.01, `root-MSE to the TD fixed point at T = 2^18: ${fine}`);
   assert.ok(fine < coarse / 4, `no convergence: ${coarse} → ${fine}`);
+});
+
+test("kernel \"tfjs\" (TensorFlow.js ops, float32) equals the reference loop to float32 tolerance, with the same projections", async () => {
+  await initBackend({ quiet: true });
+  for (const kind of ["regression", "td"] as const) {
+    for (const radius of [100, 0.3]) {
+      const p = randomProblem(radius * 1000 + (kind === "td" ? 1 : 0), kind, radius);
+      const ref = solveReference(p);
+      const res = runSolver(p, "tfjs");
+      let maxDiff = 0;
+      for (let q = 0; q < ref.thetaBar.length; q++) maxDiff = Math.max(maxDiff, Math.abs(ref.thetaBar[q] - res.thetaBar[q]), Math.abs(ref.lastTheta[q] - res.lastTheta[q]));
+      assert.ok(maxDiff < 1e-4, `${kind}, R = ${radius}: max |Δθ| = ${maxDiff}`);
+      assert.deepEqual(Array.from(res.projections), Array.from(ref.projections));
+    }
+  }
+  assert.equal(resolveKernel("tfjs"), "tfjs-f32");
 });

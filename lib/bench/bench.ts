@@ -21,7 +21,7 @@ import type { SolverResult } from "../solvers/problem";
 import { resolveKernel, runSolver, runSolverParallel } from "../solvers/solvers";
 import { wasmModule } from "../solvers/wasm-kernel";
 import { WasmPool } from "../solvers/wasm-pool";
-import { TfjsSolver } from "./tfjs-solver";
+import { TfjsSolver } from "../solvers/tfjs-kernel";
 import { findTorchPython, runTorch } from "./torch-path";
 import { ALGORITHMS, BenchAlgorithm, benchCase, BenchCase, benchMse, BenchSettings } from "./workload";
 

@@ -10,10 +10,13 @@
  *    `runSolverParallel`;
  *  - "wasm-simd-f64": the same kernel in float64 (f64x2);
  *  - "js-f64": the same algorithm in plain JS (kernel.ts);
- *  - "reference-f64": the plain loop of SPEC §3 (reference.ts), no shortcuts.
+ *  - "reference-f64": the plain loop of SPEC §3 (reference.ts), no shortcuts;
+ *  - "tfjs-f32": the plain algorithm in TensorFlow.js ops on the chosen backend (tfjs-kernel.ts).
  * Rule: "fast" (the default) is wasm-simd-f32 when the module is built and instantiates, else
- * js-f64; "f64" is wasm-simd-f64, else js-f64; "reference" is the reference loop. The kernel
- * that ran is recorded in every row. float32 is the default because it is twice as fast
+ * js-f64; "f64" is wasm-simd-f64, else js-f64; "reference" is the reference loop; "tfjs" is
+ * TensorFlow.js, on request only: `npm run bench` measures it 20–40× slower than wasm-simd-f32
+ * on its wasm backend here, and PyTorch-class native code (tfjs-node) would still be ~5× slower.
+ * The kernel that ran is recorded in every row (with the tfjs backend in its own column). float32 is the default because it is twice as fast
  * (four lanes instead of two, half the memory traffic) and its rounding (relative 1e-7 per
  * step, the path average banked in float64) is far below the solver errors measured
  * (≥ 1e-4 in MSE); test/solvers.test.ts and `npm run bench` measure the difference.
@@ -26,15 +29,17 @@ import { solveWasm, solveWasmParallel, wasmKernel } from "./wasm-kernel";
 import type { WasmPool } from "./wasm-pool";
 import type { SolverProblem, SolverResult } from "./problem";
 import { solveReference } from "./reference";
+import { solveTfjs } from "./tfjs-kernel";
 import { drawPairs, drawTransitions } from "./samples";
 
-export const KERNELS = ["fast", "f64", "reference"] as const;
+export const KERNELS = ["fast", "f64", "reference", "tfjs"] as const;
 export type KernelName = (typeof KERNELS)[number];
-export type ResolvedKernel = "wasm-simd-f32" | "wasm-simd-f64" | "js-f64" | "reference-f64";
+export type ResolvedKernel = "wasm-simd-f32" | "wasm-simd-f64" | "js-f64" | "reference-f64" | "tfjs-f32";
 
 /** Which implementation a kernel choice runs here (see the rule above). */
 export function resolveKernel(kernel: KernelName = "fast"): ResolvedKernel {
   if (kernel === "reference") return "reference-f64";
+  if (kernel === "tfjs") return "tfjs-f32";
   if (!wasmKernel()) return "js-f64";
   return kernel === "f64" ? "wasm-simd-f64" : "wasm-simd-f32";
 }
@@ -43,6 +48,7 @@ export function runSolver(problem: SolverProblem, kernel: KernelName = "fast"): 
   const resolved = resolveKernel(kernel);
   if (resolved === "wasm-simd-f32") return solveWasm(problem, { precision: "f32" });
   if (resolved === "wasm-simd-f64") return solveWasm(problem, { precision: "f64" });
+  if (resolved === "tfjs-f32") return solveTfjs(problem);
   return resolved === "js-f64" ? solveFast(problem) : solveReference(problem);
 }
 
