@@ -48,7 +48,7 @@ test("solver-sweep configs are validated with the field and the rule", () => {
     [{ iterations: [] }, /iterations must be a non-empty array of integers/],
     [{ widths: [0] }, /widths\[0\] must be >= 1, got 0/],
     [{ gamma: 1 }, /gamma must be < 1, got 1/],
-    [{ kernel: "gpu" }, /kernel must be one of fast, f64, reference, got "gpu"/],
+    [{ kernel: "gpu" }, /kernel must be one of fast, f64, reference, tfjs, got "gpu"/],
     [{ replica: 3 }, /unknown field "replica"/],
     [{ k: 3, horizon: 2 }, /k must be < horizon \(2\), got 3/],
   ];
