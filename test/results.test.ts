@@ -150,3 +150,16 @@ test("merge copies complete result folders from shard stores, skips partial and 
   assert.equal(mergeResults([shard], into), 0, "an existing folder is kept");
   assert.throws(() => mergeResults([join(dir, "missing")], into), /--merge: .*missing does not exist/);
 });
+
+test("SVG export: plotly's random plot id is replaced in its own contexts only, the same way for the same figure", () => {
+  const { stableSvgIds } = require("../lib/report/static-image") as typeof import("../lib/report/static-image");
+  const fig = { data: [{ x: [1], y: [2] }], layout: {} };
+  const svg = (uid: string, trace: string) => `<defs id="defs-${uid}"><clipPath id="clip${uid}xy"/></defs><g clip-path="url(#clip${uid}xyplot)"><g class="trace scatter trace${trace}"><path d="M${uid},0"/></g></g><g id="legend${uid}"/><g id="topdefs-${uid}"/>`;
+  const a = stableSvgIds(svg("123456", "a1b2c3"), fig);
+  const b = stableSvgIds(svg("9f8e7d", "0d0e0f"), fig);
+  assert.equal(a.replace('d="M123456,0"', 'd="M9f8e7d,0"'), b);
+  assert.ok(a.includes('d="M123456,0"'), "path data is left alone");
+  assert.ok(!/defs-123456|clip123456|legend123456/.test(a));
+  assert.ok(!a.includes("a1b2c3"));
+  assert.notEqual(stableSvgIds(svg("123456", "a1b2c3"), { ...fig, layout: { title: "other" } }), a);
+});

@@ -4,6 +4,7 @@
  * process, started on first use. Where Chromium is missing the exporter is null and a
  * clear message says why, so callers can skip static export instead of failing.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Figure } from "./figures";
 
@@ -68,12 +69,28 @@ async function launch(): Promise<StaticExporter | null> {
     },
     async svg(figure, width, height) {
       const url = await render(figure, width, height, "svg", 1);
-      return decodeURIComponent(url.slice(url.indexOf(",") + 1));
+      return stableSvgIds(decodeURIComponent(url.slice(url.indexOf(",") + 1)), figure);
     },
     async close() {
       await browser.close();
     },
   };
+}
+
+/**
+ * plotly names a plot's defs, clip paths, legend and trace groups with random 6-character ids,
+ * so the same figure gave a different SVG file on every run; the ids are replaced by ones
+ * derived from the figure. Only their own contexts are rewritten (an all-digit id could occur
+ * in path data).
+ */
+export function stableSvgIds(svg: string, figure: Figure): string {
+  const id = createHash("sha256").update(JSON.stringify(figure)).digest("hex").slice(0, 6);
+  const m = /id="defs-([0-9a-z]+)"/.exec(svg);
+  let out = m ? svg.replace(new RegExp(`(defs-|topdefs-|clip|legend)${m[1]}`, "g"), `$1${id}`) : svg;
+  // Each trace's group carries its own random id in its class ("trace scatter trace1a2b3c").
+  let k = 0;
+  out = out.replace(/(class="trace [a-z]+ trace)([0-9a-z]+)"/g, (_all, head: string) => `${head}${id}t${k++}"`);
+  return out;
 }
 
 /** An exporter that renders through a reproduction's shared browser (export-server.ts). */
