@@ -175,7 +175,8 @@ async function main(): Promise<number> {
           await page.goto(`${base}${ui.url(path)}token=${token}`);
           await page.waitForFunction(`(() => { const s = ${RUN_STATE}; return s !== null && s.path === ${JSON.stringify(path)}; })()`, null, { timeout: 60_000 });
           await page.evaluate(`window.jupyterapp.shell.currentWidget.node.setAttribute("data-nppo-current", "1")`);
-          await page.waitForFunction(`document.querySelectorAll('${CURRENT} .jp-OutputArea-output .nppo-figure').length >= ${want.figures}`, null, { timeout: 30_000 }).catch(() => undefined);
+          // Outputs render asynchronously: wait until every expected figure and table is there (or time out and report counts).
+          await page.waitForFunction(`(() => { const c = ${DOM_COUNTS}; return c.figures >= ${want.figures} && c.tables >= ${want.tables}; })()`, null, { timeout: 30_000 }).catch(() => undefined);
           const fresh = await page.evaluate(DOM_COUNTS);
           check(want.figures > 0 && fresh.figures === want.figures, `${tag} (fresh): all ${want.figures} figures present (${fresh.figures})`);
           check(fresh.statics === want.figures && fresh.plots === 0, `${tag} (fresh): every figure shows its static image (${fresh.statics}/${want.figures}), no script ran (${fresh.plots})`);
@@ -191,7 +192,7 @@ async function main(): Promise<number> {
           await page.waitForFunction(`(() => { const s = ${RUN_STATE}; return s.done === s.cells && s.status === "idle"; })()`, null, { timeout: RUN_BUDGET_S * 1000, polling: 500 }).catch(() => undefined);
           const seconds = (Date.now() - t0) / 1000;
           const state = await page.evaluate(RUN_STATE);
-          await page.waitForFunction(`document.querySelectorAll('${CURRENT} .jp-OutputArea-output .nppo-figure .js-plotly-plot').length >= ${want.figures}`, null, { timeout: 30_000 }).catch(() => undefined);
+          await page.waitForFunction(`(() => { const c = ${DOM_COUNTS}; return c.plots >= ${want.figures} && c.tables >= ${want.tables}; })()`, null, { timeout: 30_000 }).catch(() => undefined);
           const ran = await page.evaluate(DOM_COUNTS);
           check(state.done === state.cells && seconds <= RUN_BUDGET_S, `${tag} (run all): ${state.done}/${state.cells} code cells ran in ${seconds.toFixed(1)} s (budget ${RUN_BUDGET_S} s)`);
           check(ran.figures === want.figures && ran.plots === want.figures && ran.statics === 0, `${tag} (run all): every figure is an interactive plot (${ran.plots}/${want.figures}, static left: ${ran.statics})`);
