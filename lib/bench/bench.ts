@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { availableParallelism } from "node:os";
 import { tryBackend } from "../backend";
 import { provenance } from "../experiments/provenance";
-import type { SolverResult } from "../solvers/problem";
+import type { SolverProblem, SolverResult } from "../solvers/problem";
 import { resolveKernel, runSolver, runSolverParallel } from "../solvers/solvers";
 import { wasmModule } from "../solvers/wasm-kernel";
 import { WasmPool } from "../solvers/wasm-pool";
@@ -76,12 +76,18 @@ function summarise(c: BenchCase, path: string, threads: number, rates: number[],
   };
 }
 
-function timeKernel(c: BenchCase, solve: (p: BenchCase["problem"]) => Promise<SolverResult>, capSeconds: number) {
+/** The same problem cut to its first `steps` samples (the same cost per step; η follows the new T). */
+function truncate(p: SolverProblem, steps: number): SolverProblem {
+  const cut = (streams: Int32Array[]) => streams.map((s) => s.subarray(0, steps));
+  return { ...p, steps, pairs: cut(p.pairs), target: p.target.kind === "td" ? { ...p.target, next: cut(p.target.next) } : p.target };
+}
+
+function timeKernel(c: BenchCase, solve: (p: SolverProblem) => Promise<SolverResult>, capSeconds: number) {
   return (async () => {
     const T = c.problem.steps;
     const Tc = Math.max(1, Math.floor(T / 4));
-    const chunk = { ...c.problem, steps: Tc, pairs: c.problem.pairs.map((s) => s.subarray(0, Tc)), target: c.problem.target.kind === "td" ? { ...c.problem.target, next: c.problem.target.next.map((s) => s.subarray(0, Tc)) } : c.problem.target };
-    await solve({ ...chunk, steps: Math.min(Tc, 50), pairs: chunk.pairs.map((s) => s.subarray(0, Math.min(Tc, 50))), target: chunk.target.kind === "td" ? { ...chunk.target, next: chunk.target.next.map((s) => s.subarray(0, Math.min(Tc, 50))) } : chunk.target });
+    const chunk = truncate(c.problem, Tc);
+    await solve(truncate(c.problem, Math.min(Tc, 50)));
     const rates: number[] = [];
     for (let i = 0; i < 4; i++) {
       const t0 = performance.now();

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
 import { freePort } from "../../lib/report/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
+import { runMain, staysLocal, stopServer, tally, waitForServer } from "./harness";
 
 const OUT = join(REPO_ROOT, "ci-artifacts", "browser");
 const COPIES = join(REPO_ROOT, "notebooks", "_browser_check");
@@ -117,13 +118,7 @@ async function main(): Promise<number> {
   const exp = new Map<string, Expected>();
   for (const nb of notebooks) exp.set(nb, expected(JSON.parse(readFileSync(join(REPO_ROOT, "notebooks", nb), "utf8"))));
 
-  let passed = 0;
-  let failed = 0;
-  const check = (ok: boolean, what: string) => {
-    if (ok) passed++;
-    else failed++;
-    process.stdout.write(`${ok ? "ok" : "FAILED"} ${what}\n`);
-  };
+  const { check, summary: tallySummary, failed } = tally();
   const summary: Record<string, unknown>[] = [];
   const uis: Ui[] = [
     { name: "jupyterlab", command: "jupyter-lab", app: "LabApp", url: (p) => `/lab/tree/${p}?reset&` },
@@ -161,7 +156,7 @@ async function main(): Promise<number> {
       server.stderr!.on("data", (d: Buffer) => (log += d.toString()));
       const base = `http://127.0.0.1:${port}`;
       try {
-        await waitForServer(`${base}/api?token=${token}`, () => log);
+        await waitForServer(`${base}/api?token=${token}`, 60, () => log);
         for (const nb of notebooks) {
           const want = exp.get(nb)!;
           const tag = `${ui.name} ${nb}`;
@@ -169,7 +164,7 @@ async function main(): Promise<number> {
           const outside: string[] = [];
           page.on("request", (r: { url(): string }) => {
             const u = r.url();
-            if (!/^(https?|wss?):\/\/127\.0\.0\.1:/.test(u) && !u.startsWith("data:") && !u.startsWith("blob:") && !u.startsWith("about:")) outside.push(u);
+            if (!staysLocal(u)) outside.push(u);
           });
           const path = `notebooks/_browser_check/${nb}`;
           await page.goto(`${base}${ui.url(path)}token=${token}`);
@@ -217,39 +212,8 @@ async function main(): Promise<number> {
     rmSync(scratch, { recursive: true, force: true });
     writeFileSync(join(OUT, "lab-notebook7.json"), JSON.stringify(summary, null, 1));
   }
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
-}
-
-async function waitForServer(url: string, log: () => string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`Jupyter did not come up at ${url}:\n${log().slice(-2000)}`);
-}
-
-/** SIGTERM the server's process group (its kernels included), SIGKILL what is left after 5 s. */
-async function stopServer(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  try {
-    process.kill(-pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive()) process.kill(-pid, "SIGKILL");
+  process.stdout.write(`${tallySummary()}\n`);
+  return failed() === 0 ? 0 : 1;
 }
 
 /** Screenshot with the first figure scrolled into view (JupyterLab scrolls inside its panel). */
@@ -281,10 +245,4 @@ async function hoverFirstPoint(page: any): Promise<string> {
   return "";
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`browser test error: ${e instanceof Error ? e.stack : e}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

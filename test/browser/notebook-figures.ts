@@ -16,22 +16,10 @@ import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
 import { freePort } from "../../lib/report/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
+import { runMain, stopServer, tally, waitForServer } from "./harness";
 
 const OUT = join(REPO_ROOT, "ci-artifacts", "browser");
 const COPIES = join(REPO_ROOT, "notebooks", "_browser_check");
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`Jupyter did not come up at ${url}`);
-}
 
 async function main(): Promise<number> {
   const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
@@ -59,17 +47,11 @@ async function main(): Promise<number> {
     detached: true,
   });
   const base = `http://127.0.0.1:${port}`;
-  let passed = 0;
-  let failed = 0;
-  const check = (ok: boolean, what: string) => {
-    if (ok) passed++;
-    else failed++;
-    process.stdout.write(`${ok ? "ok" : "FAILED"} ${what}\n`);
-  };
+  const { check, summary, failed } = tally();
   const { chromium } = require("playwright-core");
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
-    await waitForServer(`${base}/api?token=${token}`);
+    await waitForServer(`${base}/api?token=${token}`, 30);
     for (const nb of notebooks) {
       for (const mode of ["untrusted", "trusted"] as const) {
         const path = `notebooks/_browser_check/${mode}-${nb}`;
@@ -97,22 +79,12 @@ async function main(): Promise<number> {
     }
   } finally {
     await browser.close();
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
+    await stopServer(server.pid!);
     rmSync(COPIES, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
+  process.stdout.write(`${summary()}\n`);
+  return failed() === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`browser test error: ${e instanceof Error ? e.stack : e}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
