@@ -102,8 +102,9 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     const rows: Row[] = [];
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
-        const propagation = exactPpoPropagation(mdp, valid.beta, K, optimal);
-        for (const st of exactPpo(mdp, valid.beta, K, optimal.nu, lStar).steps) {
+        const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar);
+        const propagation = exactPpoPropagation(mdp, valid.beta, run.energies, optimal);
+        for (const st of run.steps) {
           // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
           const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
           const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};

@@ -35,15 +35,16 @@ export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: 
 }
 
 /**
- * The error-propagation quantities of neural-ppo.ts on exact PPO, per k < K: with zero inner
- * error E_{k+1} is the ideal update itself, so Lemma 4.7's left side and the fitted energy's
- * gap to the ideal are 0 up to rounding, while the energy step E_{ν*}[‖E_{k+1} − E_k‖²_∞] =
- * E_{ν*}[‖Q^{π_k}‖²_∞]/β_k² is not (NeurIPS Lemma 4.8's left side; notebook 03).
+ * The error-propagation quantities of neural-ppo.ts on exact PPO, per k < K, from the energies
+ * E_0 … E_K of an `exactPpo` run with the same β: with zero inner error E_{k+1} is the ideal
+ * update itself, so Lemma 4.7's left side and the fitted energy's gap to the ideal are 0 up to
+ * rounding, while the energy step E_{ν*}[‖E_{k+1} − E_k‖²_∞] = E_{ν*}[‖Q^{π_k}‖²_∞]/β_k² is not
+ * (NeurIPS Lemma 4.8's left side; notebook 03).
  */
-export function exactPpoPropagation(mdp: FiniteMdp, beta: number, horizon: number, optimal: OptimalSolution): ExactPpoPropagation[] {
+export function exactPpoPropagation(mdp: FiniteMdp, beta: number, energies: Float64Array[], optimal: OptimalSolution): ExactPpoPropagation[] {
   const A = mdp.actions;
+  const horizon = energies.length - 1;
   const bk = betaK(beta, horizon);
-  const { energies } = exactPpo(mdp, beta, horizon, optimal.nu, 0);
   const nuStar = optimal.nu;
   const out: ExactPpoPropagation[] = [];
   for (let k = 0; k < horizon; k++) {
