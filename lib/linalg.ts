@@ -86,7 +86,18 @@ export function choleskySolve(L: Float64Array, b: Float64Array, n: number): Floa
 
 /** Eigenvalues of a symmetric matrix, ascending (cyclic Jacobi rotations, to ~1e-14 relative). */
 export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
+  return symmetricEigen(A, n).values;
+}
+
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: eigenvalues ascending,
+ * and the orthonormal eigenvectors as the columns of `vectors` [n, n] in the same order
+ * (column i = vectors[k·n + i], k = 0…n−1).
+ */
+export function symmetricEigen(A: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const M = Float64Array.from(A);
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     let total = 0;
@@ -110,6 +121,10 @@ export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
           const mkq = M[k * n + q];
           M[k * n + p] = c * mkp - s * mkq;
           M[k * n + q] = s * mkp + c * mkq;
+          const vkp = V[k * n + p];
+          const vkq = V[k * n + q];
+          V[k * n + p] = c * vkp - s * vkq;
+          V[k * n + q] = s * vkp + c * vkq;
         }
         for (let k = 0; k < n; k++) {
           const mpk = M[p * n + k];
@@ -120,7 +135,11 @@ export function symmetricEigenvalues(A: Float64Array, n: number): Float64Array {
       }
     }
   }
-  const eig = new Float64Array(n);
-  for (let i = 0; i < n; i++) eig[i] = M[i * n + i];
-  return eig.sort();
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => M[a * n + a] - M[b * n + b]);
+  const values = Float64Array.from(order, (i) => M[i * n + i]);
+  const vectors = new Float64Array(n * n);
+  order.forEach((i, col) => {
+    for (let k = 0; k < n; k++) vectors[k * n + col] = V[k * n + i];
+  });
+  return { values, vectors };
 }

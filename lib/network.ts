@@ -27,6 +27,8 @@ export interface NetworkInit extends NetworkShape {
   alpha0: Float64Array;
   /** b ∈ [R, m], entries ±1. */
   b: Float64Array;
+  /** How it was drawn (default "paper"). */
+  scheme?: InitScheme;
 }
 
 function checkShape({ replicas, width, dim }: NetworkShape): void {
@@ -36,21 +38,48 @@ function checkShape({ replicas, width, dim }: NetworkShape): void {
 }
 
 /**
- * Draw the initialisation. Replica r uses the child stream `rng.split(r)`: b first, then
- * α(0), so replica r is the same whatever the number of replicas.
+ * How (α(0), b) is drawn (SPEC §2, §9):
+ *  - "paper": every unit i.i.d., b_i ∼ Unif{−1,+1}, α_i(0) ∼ N(0, I_d/d);
+ *  - "antisymmetric": units in adjacent pairs (2i, 2i+1), the second a copy of the first with
+ *    b flipped. Each unit keeps the paper's marginal law, and NN(α(0)) ≡ 0 exactly (each pair
+ *    adds z and then −z to the running sum). m must be even. The theorems' expectation is over
+ *    the paper's law; this is a variance-reduction device (SPEC §9).
  */
-export function initNetwork(rng: Rng, shape: NetworkShape): NetworkInit {
+export const INIT_SCHEMES = ["paper", "antisymmetric"] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+/**
+ * Draw the initialisation. Replica r uses the child stream `rng.split(r)`: b first, then
+ * α(0) (for "antisymmetric": b and α(0) of the first unit of each pair), so replica r is the
+ * same whatever the number of replicas.
+ */
+export function initNetwork(rng: Rng, shape: NetworkShape, scheme: InitScheme = "paper"): NetworkInit {
   checkShape(shape);
   const { replicas: R, width: m, dim: d } = shape;
+  if (scheme === "antisymmetric" && m % 2 !== 0) throw new RangeError(`the antisymmetric initialisation needs an even width m (units come in pairs), got m = ${m}`);
   const alpha0 = new Float64Array(R * m * d);
   const b = new Float64Array(R * m);
   const scale = 1 / Math.sqrt(d);
+  const step = scheme === "paper" ? 1 : 2;
   for (let r = 0; r < R; r++) {
     const stream = rng.split(r);
-    for (let i = 0; i < m; i++) b[r * m + i] = stream.sign();
-    for (let j = 0; j < m * d; j++) alpha0[r * m * d + j] = scale * stream.normal();
+    for (let i = 0; i < m; i += step) b[r * m + i] = stream.sign();
+    for (let i = 0; i < m; i += step) for (let k = 0; k < d; k++) alpha0[(r * m + i) * d + k] = scale * stream.normal();
+    if (scheme === "antisymmetric") {
+      for (let i = 1; i < m; i += 2) {
+        b[r * m + i] = -b[r * m + i - 1];
+        alpha0.copyWithin((r * m + i) * d, (r * m + i - 1) * d, (r * m + i) * d);
+      }
+    }
   }
-  return { ...shape, alpha0, b };
+  return { ...shape, alpha0, b, scheme };
+}
+
+/** Replica r of a batch as a batch of one (views, no copy): for per-replica loops. */
+export function replicaInit(init: NetworkInit, r: number): NetworkInit {
+  const { width: m, dim: d } = init;
+  if (!Number.isInteger(r) || r < 0 || r >= init.replicas) throw new RangeError(`replica must be an integer in [0, ${init.replicas}), got ${r}`);
+  return { ...init, replicas: 1, alpha0: init.alpha0.subarray(r * m * d, (r + 1) * m * d), b: init.b.subarray(r * m, (r + 1) * m) };
 }
 
 function inputCount(init: NetworkShape, X: Float64Array): number {

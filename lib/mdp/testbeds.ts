@@ -11,7 +11,12 @@ import type { FiniteMdp } from "./mdp";
 
 export const MDP_DIR = join(REPO_ROOT, "data", "mdp");
 
-export type Testbed = { kind: "garnet"; spec: GarnetSpec; mdpSeed: number } | { kind: "coverage-trap"; spec: CoverageTrapSpec; mdpSeed: number };
+/**
+ * A named testbed: generator spec and MDP seed. `streamName` (default: the testbed's name)
+ * names the random stream the MDP is drawn from, so two testbeds that share it and their
+ * Garnet parameters have the same dynamics and rewards and differ only in their features.
+ */
+export type Testbed = ({ kind: "garnet"; spec: GarnetSpec } | { kind: "coverage-trap"; spec: CoverageTrapSpec }) & { mdpSeed: number; streamName?: string };
 
 export const TESTBEDS: Testbed[] = [
   {
@@ -42,6 +47,36 @@ export const TESTBEDS: Testbed[] = [
     },
   },
   {
+    kind: "garnet",
+    mdpSeed: 2,
+    streamName: "garnet-s10-a4",
+    spec: {
+      name: "garnet-s10-a4-onehot",
+      description: "garnet-s10-a4's dynamics and rewards with one-hot features (d = |S||A| = 40): the NTK Gram is I/2, so the solvers' conditioning is set by the sampling distribution alone (SPEC §9).",
+      states: 10, actions: 4, branching: 3, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.05, features: { kind: "one-hot" },
+    },
+  },
+  {
+    kind: "garnet",
+    mdpSeed: 2,
+    streamName: "garnet-s10-a4",
+    spec: {
+      name: "garnet-s10-a4-d64",
+      description: "garnet-s10-a4's dynamics and rewards with random unit features in R^64 (d ≥ |S||A| = 40): between the ill-conditioned d = 8 and one-hot features.",
+      states: 10, actions: 4, branching: 3, rewardRange: [-1, 1], gamma: 0.9, mixing: 0.05, features: { kind: "random", dim: 64 },
+    },
+  },
+  {
+    kind: "garnet",
+    mdpSeed: 5,
+    streamName: "garnet-s6-a2",
+    spec: {
+      name: "garnet-s6-a2-onehot",
+      description: "Small and well-conditioned, for neural PPO in the theorem's regime: 6 states, 2 actions, branching 2, 30% uniform mixing, γ = 0.7, one-hot features (d = 12, NTK Gram I/2).",
+      states: 6, actions: 2, branching: 2, rewardRange: [-1, 1], gamma: 0.7, mixing: 0.3, features: { kind: "one-hot" },
+    },
+  },
+  {
     kind: "coverage-trap",
     mdpSeed: 4,
     spec: {
@@ -53,7 +88,7 @@ export const TESTBEDS: Testbed[] = [
 ];
 
 export function buildTestbed(t: Testbed): FiniteMdp {
-  const rng = mdpStream(t.mdpSeed).split(t.spec.name);
+  const rng = mdpStream(t.mdpSeed).split(t.streamName ?? t.spec.name);
   return t.kind === "garnet" ? garnet(rng, t.spec) : coverageTrap(rng, t.spec);
 }
 

@@ -18,7 +18,7 @@
  * Per step and replica this costs about 3·m·d multiply-adds for SGD (α(0)ᵀx, Dᵀx, and the
  * update of D and B on active units), against ~4.5·m·d for the reference.
  */
-import { checkProblem, DivergenceError, PROJECTION_TOLERANCE, SolverProblem, SolverResult } from "./problem";
+import { checkProblem, DivergenceError, problemEta, PROJECTION_TOLERANCE, SolverProblem, SolverResult } from "./problem";
 
 const RESYNC_EVERY = 1024;
 
@@ -29,7 +29,7 @@ export function solveFast(p: SolverProblem, opts: { kappaFloor?: number } = {}):
   const { replicas: R, width: m, dim: d, alpha0, b } = p.init;
   const T = p.steps;
   const N = p.features.length / d;
-  const eta = 1 / Math.sqrt(T);
+  const eta = problemEta(p);
   const c = 1 / Math.sqrt(m);
   const md = m * d;
   const X = p.features;

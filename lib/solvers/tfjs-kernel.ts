@@ -7,7 +7,7 @@
  * shortcuts, which is how one would write it in any tensor library (bench/torch_reference.py).
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkProblem, SolverProblem, SolverResult } from "./problem";
+import { checkProblem, problemEta, SolverProblem, SolverResult } from "./problem";
 
 export class TfjsSolver {
   readonly steps: number;
@@ -32,7 +32,7 @@ export class TfjsSolver {
     this.d = d;
     this.N = p.features.length / d;
     this.steps = p.steps;
-    this.eta = 1 / Math.sqrt(p.steps);
+    this.eta = problemEta(p);
     this.c = 1 / Math.sqrt(m);
     this.a0 = tf.tensor3d(Float32Array.from(p.init.alpha0), [R, m, d]);
     this.b = tf.tensor2d(Float32Array.from(p.init.b), [R, m]);

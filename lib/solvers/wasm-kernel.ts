@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
-import { checkProblem, DivergenceError, SolverProblem, SolverResult } from "./problem";
+import { checkProblem, DivergenceError, problemEta, SolverProblem, SolverResult } from "./problem";
 import type { WasmPool } from "./wasm-pool";
 
 export const WASM_PATH = join(REPO_ROOT, "wasm", "build", "kernel.wasm");
@@ -127,7 +127,7 @@ export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor 
       fn: precision === "f64" ? "solve" : "solveF32",
       bytes: off,
       images,
-      args: [a0, D, B, banked, bp, a0x, dx, xs, X, xx, pairs, next, y, outBar, outLast, mp, d, T, 1 / Math.sqrt(T), 1 / Math.sqrt(m), p.radius[r], gamma, isTd, kappaFloor, 1024],
+      args: [a0, D, B, banked, bp, a0x, dx, xs, X, xx, pairs, next, y, outBar, outLast, mp, d, T, problemEta(p), 1 / Math.sqrt(m), p.radius[r], gamma, isTd, kappaFloor, 1024],
       outputs: [{ at: outBar, count: md }, { at: outLast, count: md }],
     });
   }
