@@ -1,6 +1,7 @@
 /**
  * `npm run --silent experiment -- <name> --config <file.json> --out <dir>`: runs (or reads
- * back from data/results/) one experiment and writes <dir>/results.csv and <dir>/meta.json.
+ * back from data/results/) one experiment and writes <dir>/results.csv, its extra tables
+ * (<dir>/<table>.csv, e.g. directions.csv) and <dir>/meta.json.
  * Names: see lib/experiments/registry.ts. Invalid input: exit 2, one line on stderr. Results
  * being computed by another live process are waited for, then read. The theory's
  * preconditions are checked first and broken ones printed as warnings
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const valid = experiment.validate(config);
   for (const w of preconditionWarnings(args.name, valid as Parameters<typeof preconditionWarnings>[1])) process.stderr.write(`warning: ${w}\n`);
   const result = await experiment.run(valid);
+  for (const [name, rows] of Object.entries(result.tables)) writeFileAtomic(join(args.out, `${name}.csv`), toCsv(rows));
   writeFileAtomic(join(args.out, "results.csv"), toCsv(result.rows));
   writeFileAtomic(join(args.out, "meta.json"), JSON.stringify({ ...result.meta, cachedIn: result.dir, fromCache: result.fromCache }, null, 2) + "\n");
   process.stderr.write(`${args.name}: ${result.rows.length} rows ${result.fromCache ? "(read from cache)" : "computed"} → ${join(args.out, "results.csv")}\n`);

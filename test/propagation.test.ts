@@ -53,8 +53,9 @@ test("exact PPO (zero inner error): Lemma 4.7's left side and the gap to the ide
   const beta = 0.1;
   const K = 16;
   const bk = betaK(beta, K);
-  const { energies } = exactPpo(mdp, beta, K, opt.nu, 0);
-  const records = exactPpoPropagation(mdp, beta, energies, opt);
+  const run = exactPpo(mdp, beta, K, opt.nu, 0);
+  const { energies } = run;
+  const records = exactPpoPropagation(mdp, beta, run, opt);
   assert.equal(records.length, K);
   for (const r of records) {
     assert.ok(r.lemma47Lhs < 1e-12, `k = ${r.k}: ${r.lemma47Lhs}`);

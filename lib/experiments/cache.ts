@@ -144,10 +144,23 @@ export interface Meta {
   config: unknown;
   provenance: Provenance;
   rows: number;
+  /** Names of the extra tables beside results.csv (`<name>.csv`). */
+  tables?: string[];
+  /** Whatever else the experiment measured once per run (e.g. `ntkLambdaMin`), at the top level. */
+  [measured: string]: unknown;
+}
+
+/** What an experiment computes: its tidy rows, optionally extra tidy tables and run-level measurements for meta.json. */
+export interface Computed {
+  rows: Row[];
+  tables?: Record<string, Row[]>;
+  meta?: Record<string, unknown>;
 }
 
 export interface CachedResult {
   rows: Row[];
+  /** Extra tables by name (empty when the experiment has none). */
+  tables: Record<string, Row[]>;
   meta: Meta;
   dir: string;
   /** True when read from disk rather than computed now. */
@@ -168,7 +181,7 @@ export async function runCached(
   id: ExperimentId,
   config: unknown,
   backend: BackendInfo,
-  compute: () => Promise<Row[]> | Row[],
+  compute: () => Promise<Row[] | Computed> | Row[] | Computed,
   resultsDirectory: string = resultsDir(),
 ): Promise<CachedResult> {
   const experiment = id.name;
@@ -177,10 +190,12 @@ export async function runCached(
   const dir = join(resultsDirectory, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
-  if (existsSync(metaPath) && existsSync(csvPath)) {
+  const readBack = (): CachedResult => {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
-    return { rows: readCsv(csvPath), meta, dir, fromCache: true };
-  }
+    const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`))]));
+    return { rows: readCsv(csvPath), tables, meta, dir, fromCache: true };
+  };
+  if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
   // Another live process computing the same key (two notebooks sharing a config): wait for
   // it and read its results, rather than compute them twice or fail.
   let release: () => void;
@@ -195,15 +210,19 @@ export async function runCached(
       if (!announced) process.stdout.write(`${e.message.split(";")[0].replace(REPO_ROOT + sep, "")}: waiting for it\n`);
       announced = true;
       await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-      if (existsSync(metaPath) && existsSync(csvPath)) return { rows: readCsv(csvPath), meta: JSON.parse(readFileSync(metaPath, "utf8")) as Meta, dir, fromCache: true };
+      if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
     }
   }
   try {
-    const rows = await compute();
-    const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };
+    const out = await compute();
+    const { rows, tables = {}, meta: measured = {} } = Array.isArray(out) ? { rows: out } : out;
+    const names = Object.keys(tables).sort();
+    const meta: Meta = { ...measured, experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length, ...(names.length > 0 ? { tables: names } : {}) };
+    // Extra tables, then results.csv, then meta.json: only a folder with meta.json is a result.
+    for (const t of names) writeFileAtomic(join(dir, `${t}.csv`), toCsv(tables[t]));
     writeFileAtomic(csvPath, toCsv(rows));
     writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
-    return { rows, meta, dir, fromCache: false };
+    return { rows, tables, meta, dir, fromCache: false };
   } finally {
     release();
   }

@@ -5,13 +5,20 @@
  * Settings: `ConvergenceConfig`. For every horizon K (each K is its own run: the schedules
  * depend on K), every width m and replica: Algorithm 1 run for K iterations with everything on
  * the left of the paper's statements recorded exactly per iteration (lib/ppo/neural-ppo.ts).
- * Exact PPO rows have m = 0 (meaning infinite width) and replica 0. Neural PPO and TRPO at
- * the same (K, m) share α(0) and the sample stream, so TRPO with δ_k matched to PPO's step
- * must reproduce PPO.
+ * Exact PPO rows have m = 0 (meaning infinite width), replica 0 and T = 0. Neural PPO and
+ * TRPO at the same (K, m, T) share α(0) and the sample stream, so TRPO with δ_k matched to
+ * PPO's step must reproduce PPO (a test of the bisection, not a finding).
+ *
+ * Knobs (SPEC §9): `init`, `stepSize`, `output` of both solvers, and `alpha0`: "shared" (the
+ * paper: one (α(0), b) for the whole run) or "fresh" (a new draw at every k, an ablation).
+ * `iterations` may list several T; each (K, m, T) is its own run with its own samples. meta.json
+ * records the conditioning at π_0 (SPEC §9): `ntkLambdaMin`/`ntkLambdaMax` of Alg. 2's matrix
+ * (σ̃_0) and `tdLambdaMinRe`/`tdLambdaMaxRe` of Alg. 3's (σ_0), lib/mdp/conditioning.ts.
  */
 import { createHash } from "node:crypto";
 import { initBackend } from "../backend";
-import { objective, optimalPolicy } from "../mdp/exact";
+import { auxiliaryDistribution, objective, optimalPolicy, stateActionDistribution, stationaryDistribution, uniformPolicy } from "../mdp/exact";
+import { ntkConditioning, tdConditioning } from "../mdp/conditioning";
 import { initNetwork } from "../network";
 import { exactPpo, exactPpoPropagation } from "../ppo/exact-ppo";
 import { runNeuralPpo, NeuralVariant } from "../ppo/neural-ppo";
@@ -19,6 +26,8 @@ import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
 import { KERNELS, KernelName, resolveKernel } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";
+import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
+import type { FiniteMdp } from "../mdp/mdp";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";
 import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
@@ -26,7 +35,10 @@ import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError 
 export const VARIANTS = ["neural-ppo", "exact-ppo", "neural-trpo"] as const;
 export type Variant = (typeof VARIANTS)[number];
 
-export interface ConvergenceConfig {
+export const ALPHA0_MODES = ["shared", "fresh"] as const;
+export type Alpha0Mode = (typeof ALPHA0_MODES)[number];
+
+export interface ConvergenceConfig extends SolverKnobs {
   /** MDP file (relative to the repository root), with features for the neural variants. */
   mdp: string;
   /** Horizons K; each is a separate run of K iterations. */
@@ -35,8 +47,8 @@ export interface ConvergenceConfig {
   beta: number;
   /** Widths m (neural variants). */
   widths: number[];
-  /** T: samples and steps of every solver call. */
-  iterations: number;
+  /** T: samples and steps of every solver call; a list runs each T separately. */
+  iterations: number | number[];
   /** Independent replicas (α(0), b, sample streams) per (K, m). */
   replicas: number;
   /** Any of neural-ppo, exact-ppo, neural-trpo. */
@@ -50,29 +62,42 @@ export interface ConvergenceConfig {
   /** Overrides the MDP file's γ. */
   gamma?: number;
   kernel?: KernelName;
+  /** "shared" (default, the paper): one (α(0), b) per replica for the whole run; "fresh": a new draw at every k. */
+  alpha0?: Alpha0Mode;
   description?: string;
 }
 
-const FIELDS = ["mdp", "horizons", "beta", "widths", "iterations", "replicas", "variants", "radiusF", "radiusQ", "delta", "seed", "gamma", "kernel", "description"];
+/** A validated config: every optional knob filled in with its default, T as a list. */
+export type ValidConvergenceConfig = ConvergenceConfig & Required<SolverKnobs> & { iterations: number[]; alpha0: Alpha0Mode };
 
-export function validateConvergenceConfig(value: unknown): ConvergenceConfig {
+const FIELDS = ["mdp", "horizons", "beta", "widths", "iterations", "replicas", "variants", "radiusF", "radiusQ", "delta", "seed", "gamma", "kernel", "alpha0", "description", ...KNOB_FIELDS];
+
+export function validateConvergenceConfig(value: unknown): ValidConvergenceConfig {
   const c = checkObject(value, "config", FIELDS);
   if (typeof c.mdp !== "string" || c.mdp === "") throw new ConfigError(`mdp must be a path to an MDP file, got ${JSON.stringify(c.mdp)}`);
   if (!Array.isArray(c.variants) || c.variants.length === 0) throw new ConfigError(`variants must be a non-empty array of ${VARIANTS.join(", ")}`);
   c.variants.forEach((v, i) => {
     if (!(VARIANTS as readonly unknown[]).includes(v)) throw new ConfigError(`variants[${i}] must be one of ${VARIANTS.join(", ")}, got ${JSON.stringify(v)}`);
   });
-  const out: ConvergenceConfig = {
+  const widths = checkIntegerArray(c.widths, "widths", 1);
+  let alpha0: Alpha0Mode = "shared";
+  if (c.alpha0 !== undefined) {
+    if (!(ALPHA0_MODES as readonly unknown[]).includes(c.alpha0)) throw new ConfigError(`alpha0 must be one of ${ALPHA0_MODES.join(", ")}, got ${JSON.stringify(c.alpha0)}`);
+    alpha0 = c.alpha0 as Alpha0Mode;
+  }
+  const out: ValidConvergenceConfig = {
     mdp: c.mdp,
     horizons: checkIntegerArray(c.horizons, "horizons", 1),
     beta: checkNumber(c.beta, "beta", { gt: 0 }),
-    widths: checkIntegerArray(c.widths, "widths", 1),
-    iterations: checkInteger(c.iterations, "iterations", 1),
+    widths,
+    iterations: typeof c.iterations === "number" ? [checkInteger(c.iterations, "iterations", 1)] : checkIntegerArray(c.iterations, "iterations", 1),
     replicas: checkInteger(c.replicas, "replicas", 1),
     variants: c.variants as Variant[],
     radiusF: checkNumber(c.radiusF, "radiusF", { gt: 0 }),
     radiusQ: checkNumber(c.radiusQ, "radiusQ", { gt: 0 }),
     seed: checkInteger(c.seed, "seed", 0),
+    alpha0,
+    ...validateKnobs(c, widths),
   };
   if (c.delta !== undefined) out.delta = checkNumber(c.delta, "delta", { gt: 0 });
   if (c.gamma !== undefined) out.gamma = checkNumber(c.gamma, "gamma", { gt: 0, lt: 1 });
@@ -98,57 +123,79 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
   return runCached({ name: "convergence", module: __filename }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
     const optimal = optimalPolicy(mdp);
     const lStar = objective(optimal.V, optimal.nu);
-    const common = { beta: valid.beta, T: valid.iterations, radiusF: valid.radiusF, radiusQ: valid.radiusQ, gamma: mdp.gamma, seed: valid.seed, configHash };
+    const knobs = knobColumns(valid);
+    const common = { beta: valid.beta, radiusF: valid.radiusF, radiusQ: valid.radiusQ, gamma: mdp.gamma, ...knobs, alpha0: valid.alpha0, seed: valid.seed, configHash };
     const rows: Row[] = [];
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
         const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar);
-        const propagation = exactPpoPropagation(mdp, valid.beta, run.energies, optimal);
+        const propagation = exactPpoPropagation(mdp, valid.beta, run, optimal);
         for (const st of run.steps) {
           // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
           const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
           const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};
-          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...common, kernel: "exact-f64" });
+          const tracking = { exactL: st.L, trackingL: 0, energyErrorInf: 0, actorErrorInf: 0, criticErrorInf: 0, driftErrorInf: 0 };
+          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...tracking, ...common, kernel: "exact-f64" });
         }
       }
     }
-    const work = neural.length * valid.horizons.reduce((s, K) => s + K, 0) * valid.widths.reduce((s, m) => s + m, 0) * 2 * valid.iterations;
+    const Tsum = valid.iterations.reduce((a, T) => a + T, 0);
+    const work = neural.length * valid.horizons.reduce((s, K) => s + K, 0) * valid.widths.reduce((s, m) => s + m, 0) * 2 * Tsum;
     const bar = neural.length > 0 ? progress("convergence sweep", work) : undefined;
     for (const variant of neural) {
       for (const K of valid.horizons) {
         for (const m of valid.widths) {
-          const init = initNetwork(algorithmStream(valid.seed).split(`width:${m}`), { replicas: valid.replicas, width: m, dim: mdp.dim! });
-          const records = runNeuralPpo({
-            mdp, init, optimal, variant, beta: valid.beta, horizon: K, steps: valid.iterations,
-            radiusF: new Float64Array(valid.replicas).fill(valid.radiusF), radiusQ: new Float64Array(valid.replicas).fill(valid.radiusQ),
-            delta: variant === "neural-trpo" ? valid.delta : undefined, kernel: valid.kernel,
-            rng: algorithmStream(valid.seed).split(`run:K${K}:m${m}`), progress: bar,
-          });
-          records.sort((a, b) => a.replica - b.replica || a.k - b.k);
-          for (const rec of records) {
-            rows.push({
-              variant, K, k: rec.k, m, replica: rec.replica, L: rec.L, gap: rec.gap,
-              evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
-              phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
-              lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
-              lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
-              densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
-              descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK,
-              ...common, kernel: kernelRan,
+          // Every T of one (K, m) reuses the replica's α(0) and the prefix of its sample stream
+          // (common random numbers): differences between T are then not sampling noise.
+          const initStream = algorithmStream(valid.seed).split(`width:${m}`);
+          const shape = { replicas: valid.replicas, width: m, dim: mdp.dim! };
+          const init = initNetwork(initStream, shape, valid.init);
+          const freshInit = valid.alpha0 === "fresh" ? (k: number) => initNetwork(initStream.split(`fresh:k${k}`), shape, valid.init) : undefined;
+          for (const T of valid.iterations) {
+            const records = runNeuralPpo({
+              mdp, init, optimal, variant, beta: valid.beta, horizon: K, steps: T,
+              radiusF: new Float64Array(valid.replicas).fill(valid.radiusF), radiusQ: new Float64Array(valid.replicas).fill(valid.radiusQ),
+              delta: variant === "neural-trpo" ? valid.delta : undefined, kernel: valid.kernel, stepSize: valid.stepSize, output: valid.output, freshInit,
+              rng: algorithmStream(valid.seed).split(`run:K${K}:m${m}`), progress: bar,
             });
+            records.sort((a, b) => a.replica - b.replica || a.k - b.k);
+            for (const rec of records) {
+              rows.push({
+                variant, K, k: rec.k, m, T, replica: rec.replica, L: rec.L, gap: rec.gap,
+                evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
+                phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
+                lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
+                lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
+                densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
+                descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK, spanSq: BLANK, criticInitShare: rec.criticInitShare ?? BLANK,
+                exactL: rec.exactL, trackingL: rec.trackingL, energyErrorInf: rec.energyErrorInf, actorErrorInf: rec.actorErrorInf, criticErrorInf: rec.criticErrorInf, driftErrorInf: rec.driftErrorInf,
+                ...common, kernel: kernelRan,
+              });
+            }
           }
         }
       }
     }
     bar?.done();
-    return rows;
+    return { rows, meta: conditioningAtStart(mdp) };
   }, resultsDir);
+}
+
+/** SPEC §9: the conditioning of both solvers' problems at π_0 (uniform), for meta.json; empty without features. */
+function conditioningAtStart(mdp: FiniteMdp): Record<string, number> {
+  if (!mdp.features || !mdp.dim) return {};
+  const pi = uniformPolicy(mdp);
+  const nu = stationaryDistribution(mdp, pi).nu;
+  const sigma = stateActionDistribution(mdp, nu, pi);
+  const ntk = ntkConditioning(mdp.features, mdp.dim, auxiliaryDistribution(mdp, nu));
+  const td = tdConditioning(mdp, mdp.features, mdp.dim, sigma, pi);
+  return { ntkLambdaMin: ntk.lambdaMin, ntkLambdaMax: ntk.lambdaMax, tdLambdaMinRe: td.lambdaMinRe, tdLambdaMaxRe: td.lambdaMaxRe };
 }
 
 function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
     lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
-    densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK,
+    densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK, criticInitShare: BLANK,
   };
 }

@@ -3,31 +3,43 @@
  * (SPEC §3, §6; notebooks 01 and 02).
  *
  * Settings: `SolverSweepConfig`. For every width m, every T and every replica (its own
- * α(0), b and sample stream), one call of Algorithm 2 (resp. 3) with η = T^{-1/2}, then the
- * EXACT error of the path-averaged network as a finite sum over S×A in float64:
+ * α(0), b and sample stream), one call of Algorithm 2 (resp. 3) with η = T^{-1/2} (or the
+ * config's `stepSize`), then the EXACT error of the output network (the path average, or the
+ * config's `output`) as a finite sum over S×A in float64:
  *  - improvement: mse = Σ σ̃_k(s,a)·(f_θ̄(s,a) − τ_{k+1}(β_k^{-1}Q^{π_k}(s,a) + E_k(s,a)))², where
  *    π_k ∝ exp(E_k), σ̃_k = ν_{π_k} × π_0, τ_{k+1} = β√K/(k+1), β_k = β√K (Alg. 1's schedule).
  *    Default k = 0, E_0 = 0: the target is Q^{π_0} exactly (τ_1 = β_0), the first step of PPO.
  *  - evaluation: mse = Σ σ_π(s,a)·(Q_ω̄(s,a) − Q^π(s,a))², π ∝ exp(E) (default uniform).
+ * Every row also carries the errors of both outputs of the same run (`mseAverage`, `mseLast`)
+ * and the error relative to the zero predictor (`relativeMse` = mse / E[target²]).
+ * meta.json records the run's conditioning (SPEC §9; lib/mdp/conditioning.ts): `ntkLambdaMin`,
+ * `ntkLambdaMax` of D^{1/2}KD^{1/2} with D the solver's sampling distribution (σ̃_k or σ_π),
+ * and for `evaluation` the TD matrix's `tdLambdaMinRe`, `tdLambdaMaxRe`, `tdMaxImaginaryRatio`.
+ * The extra table `directions` holds, per (m, T, eigen-direction), the replica means of the
+ * squared residual components before (NN(α(0)) − target) and after (path average, last
+ * iterate), for the collapse figure of notebooks 01 and 02.
  * Analysis (figures, fits) lives in lib/report/solver-figures.ts.
  */
 import { createHash } from "node:crypto";
 import { initBackend } from "../backend";
 import { auxiliaryDistribution, energyPolicy, evaluatePolicy, stateActionDistribution, stationaryDistribution } from "../mdp/exact";
 import type { FiniteMdp } from "../mdp/mdp";
-import { minimumRadius, realizabilityBasis } from "../mdp/realizability";
-import { initNetwork, forward } from "../network";
+import { DirectionResidual, ntkConditioning, ntkDirections, tdConditioning, tdDirections } from "../mdp/conditioning";
+import { minimumRadius, RealizabilityError, realizabilityBasis } from "../mdp/realizability";
+import { initNetwork, forward, NetworkInit } from "../network";
 import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
+import { problemEta } from "../solvers/problem";
 import { evaluationProblem, improvementProblem, KERNELS, KernelName, resolveKernel, runSolver } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";
+import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";
 import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
 
 export type Radius = number | { realizabilityMultiple: number };
 
-export interface SolverSweepConfig {
+export interface SolverSweepConfig extends SolverKnobs {
   /** MDP file (relative to the repository root), with features. */
   mdp: string;
   /** Widths m. */
@@ -59,19 +71,21 @@ export interface SolverSweepConfig {
   description?: string;
 }
 
-const FIELDS = ["mdp", "widths", "iterations", "replicas", "radius", "seed", "gamma", "kernel", "policyEnergy", "k", "beta", "horizon", "description"];
+const FIELDS = ["mdp", "widths", "iterations", "replicas", "radius", "seed", "gamma", "kernel", "policyEnergy", "k", "beta", "horizon", "description", ...KNOB_FIELDS];
 
 /** Validate a user-supplied config; ConfigError names the field, the value and the rule. */
-export function validateSolverSweepConfig(value: unknown, experiment: "improvement" | "evaluation"): SolverSweepConfig {
+export function validateSolverSweepConfig(value: unknown, experiment: "improvement" | "evaluation"): SolverSweepConfig & Required<SolverKnobs> {
   const c = checkObject(value, "config", FIELDS);
   if (typeof c.mdp !== "string" || c.mdp === "") throw new ConfigError(`mdp must be a path to an MDP file, got ${JSON.stringify(c.mdp)}`);
-  const out: SolverSweepConfig = {
+  const widths = checkIntegerArray(c.widths, "widths", 1);
+  const out: SolverSweepConfig & Required<SolverKnobs> = {
     mdp: c.mdp,
-    widths: checkIntegerArray(c.widths, "widths", 1),
+    widths,
     iterations: checkIntegerArray(c.iterations, "iterations", 1),
     replicas: checkInteger(c.replicas, "replicas", 1),
     radius: 1,
     seed: checkInteger(c.seed, "seed", 0),
+    ...validateKnobs(c, widths),
   };
   if (typeof c.radius === "number") out.radius = checkNumber(c.radius, "radius", { gt: 0 });
   else {
@@ -133,10 +147,12 @@ function setting(experiment: "improvement" | "evaluation", config: SolverSweepCo
 
 async function runSweep(experiment: "improvement" | "evaluation", config: SolverSweepConfig, resultsDir?: string): Promise<CachedResult> {
   const valid = validateSolverSweepConfig(config, experiment);
+  const knobs = { init: valid.init, stepSize: valid.stepSize, output: valid.output };
   const input = loadMdpInput(valid.mdp);
   const set = setting(experiment, valid, input.mdp);
   const { mdp, weights, target } = set;
   const d = mdp.dim!;
+  const X = mdp.features!;
   const N = mdp.states * mdp.actions;
   const kernel = valid.kernel ?? "fast";
   const kernelRan = resolveKernel(kernel);
@@ -147,10 +163,14 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
     const bar = progress(`${experiment} sweep`, work);
     let targetMeanSquare = 0;
     for (let j = 0; j < N; j++) targetMeanSquare += weights[j] * target[j] ** 2;
+    const ntk = ntkConditioning(X, d, weights);
+    const td = experiment === "evaluation" ? tdConditioning(mdp, X, d, weights, set.policy) : null;
+    const directionsOf = (initial: Float64Array, final: Float64Array): DirectionResidual[] => (td ? tdDirections(td, weights, initial, final) : ntkDirections(ntk, weights, initial, final));
     const rows: Row[] = [];
+    const directions: Row[] = [];
     for (const m of valid.widths) {
-      const init = initNetwork(algorithmStream(valid.seed).split(`width:${m}`), { replicas: valid.replicas, width: m, dim: d });
-      const needed = m * d >= N ? minimumRadiusOrNaN(init, mdp.features!, target) : new Float64Array(valid.replicas).fill(NaN);
+      const init = initNetwork(algorithmStream(valid.seed).split(`width:${m}`), { replicas: valid.replicas, width: m, dim: d }, knobs.init);
+      const needed = m * d >= N ? minimumRadiusOrNaN(init, X, target) : new Float64Array(valid.replicas).fill(NaN);
       const radius =
         typeof valid.radius === "number"
           ? new Float64Array(valid.replicas).fill(valid.radius)
@@ -158,37 +178,63 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
               if (!Number.isFinite(v)) throw new ConfigError(`radius.realizabilityMultiple needs a realizable target, but Φ₀ is rank-deficient at m = ${m} (m·d = ${m * d}, |S||A| = ${N}); use a number`);
               return (valid.radius as { realizabilityMultiple: number }).realizabilityMultiple * v;
             });
+      const residual = (values: Float64Array, r: number) => Float64Array.from({ length: N }, (_, j) => values[r * N + j] - target[j]);
+      const initialValues = forward(init, init.alpha0, X);
       for (const T of valid.iterations) {
         const samples = algorithmStream(valid.seed).split(`samples:m${m}:T${T}`);
         const rngs = Array.from({ length: valid.replicas }, (_, r) => samples.split(r));
-        const problem =
-          experiment === "improvement"
+        const problem = {
+          ...(experiment === "improvement"
             ? improvementProblem({ mdp, init, sampling: weights, targets: target, steps: T, radius, rngs })
-            : evaluationProblem({ mdp, init, policy: set.policy, sampling: weights, steps: T, radius, rngs });
+            : evaluationProblem({ mdp, init, policy: set.policy, sampling: weights, steps: T, radius, rngs })),
+          stepSize: knobs.stepSize,
+        };
         const result = runSolver(problem, kernel);
-        const values = forward(init, result.thetaBar, mdp.features!);
+        const averaged = forward(init, result.thetaBar, X);
+        const last = forward(init, result.lastTheta, X);
+        const byDirection = new Map<number, { re: number; im: number; initial: number; average: number; last: number }>();
         for (let r = 0; r < valid.replicas; r++) {
-          let mse = 0;
-          for (let j = 0; j < N; j++) mse += weights[j] * (values[r * N + j] - target[j]) ** 2;
+          const mseAverage = weightedSquare(weights, residual(averaged, r));
+          const mseLast = weightedSquare(weights, residual(last, r));
+          const mse = knobs.output === "average" ? mseAverage : mseLast;
           rows.push({
-            m, T, replica: r, mse, radius: radius[r], realizabilityRadius: Number.isFinite(needed[r]) ? needed[r] : "rank-deficient",
-            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, seed: valid.seed, configHash, kernel: kernelRan, backend: backend.backend,
+            m, T, replica: r, mse, mseAverage, mseLast, relativeMse: mse / targetMeanSquare, radius: radius[r], realizabilityRadius: Number.isFinite(needed[r]) ? needed[r] : "rank-deficient",
+            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, eta: problemEta(problem), ...knobColumns(knobs), seed: valid.seed, configHash, kernel: kernelRan, backend: backend.backend,
+          });
+          const before = residual(initialValues, r);
+          const afterLast = directionsOf(before, residual(last, r));
+          directionsOf(before, residual(averaged, r)).forEach((dir, i) => {
+            const acc = byDirection.get(dir.direction) ?? { re: dir.re, im: dir.im, initial: 0, average: 0, last: 0 };
+            acc.initial += dir.initial / valid.replicas;
+            acc.average += dir.final / valid.replicas;
+            acc.last += afterLast[i].final / valid.replicas;
+            byDirection.set(dir.direction, acc);
           });
         }
+        for (const [direction, v] of byDirection) directions.push({ m, T, direction, re: v.re, im: v.im, eta: problemEta(problem), initial: v.initial, average: v.average, last: v.last, replicas: valid.replicas });
         bar.tick(m * T);
       }
     }
     bar.done();
-    return rows;
+    const conditioning: Record<string, number> = { ntkLambdaMin: ntk.lambdaMin, ntkLambdaMax: ntk.lambdaMax };
+    if (td) Object.assign(conditioning, { tdLambdaMinRe: td.lambdaMinRe, tdLambdaMaxRe: td.lambdaMaxRe, tdMaxImaginaryRatio: td.maxImaginaryRatio });
+    return { rows, tables: { directions }, meta: { ...conditioning, targetMeanSquare } };
   }, resultsDir);
 }
 
+/** Σ_j w_j e_j²: an exact error under the sampling distribution. */
+function weightedSquare(weights: Float64Array, e: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < e.length; j++) s += weights[j] * e[j] ** 2;
+  return s;
+}
+
 /** Minimum realizability radius per replica, NaN where Φ₀ is singular. */
-function minimumRadiusOrNaN(init: ReturnType<typeof initNetwork>, features: Float64Array, target: Float64Array): Float64Array {
+function minimumRadiusOrNaN(init: NetworkInit, features: Float64Array, target: Float64Array): Float64Array {
   try {
     return minimumRadius(realizabilityBasis(init, features), target);
   } catch (e) {
-    if (e instanceof Error && e.name === "RealizabilityError") return new Float64Array(init.replicas).fill(NaN);
+    if (e instanceof RealizabilityError) return new Float64Array(init.replicas).fill(NaN);
     throw e;
   }
 }

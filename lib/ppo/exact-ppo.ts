@@ -16,22 +16,24 @@ export interface ExactPpoStep {
   gap: number;
 }
 
-/** Run K iterations; returns K + 1 records (k = 0 … K) and the energies E_k. */
-export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: Float64Array, lStar: number): { steps: ExactPpoStep[]; energies: Float64Array[] } {
+/** Run K iterations; returns K + 1 records (k = 0 … K), the energies E_k and the exact Q^{π_k}. */
+export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: Float64Array, lStar: number): { steps: ExactPpoStep[]; energies: Float64Array[]; qs: Float64Array[] } {
   const bk = betaK(beta, horizon);
   let energy = new Float64Array(mdp.states * mdp.actions);
   const steps: ExactPpoStep[] = [];
   const energies: Float64Array[] = [energy];
+  const qs: Float64Array[] = [];
   for (let k = 0; k <= horizon; k++) {
     const pi = energyPolicy(mdp, energy);
     const { Q, V } = evaluatePolicy(mdp, pi);
+    qs.push(Q);
     const L = objective(V, nuStar);
     steps.push({ k, L, gap: lStar - L });
     if (k === horizon) break;
     energy = energy.map((e, j) => e + Q[j] / bk);
     energies.push(energy);
   }
-  return { steps, energies };
+  return { steps, energies, qs };
 }
 
 /**
@@ -39,9 +41,11 @@ export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: 
  * E_0 … E_K of an `exactPpo` run with the same β: with zero inner error E_{k+1} is the ideal
  * update itself, so Lemma 4.7's left side and the fitted energy's gap to the ideal are 0 up to
  * rounding, while the energy step E_{ν*}[‖E_{k+1} − E_k‖²_∞] = E_{ν*}[‖Q^{π_k}‖²_∞]/β_k² is not
- * (NeurIPS Lemma 4.8's left side; notebook 03).
+ * (NeurIPS Lemma 4.8's left side; notebook 03). Also E_{ν*}[span_a Q^{π_k}(s,·)²], the term of
+ * the non-vacuous Hoeffding bound on exact PPO (SPEC §9).
  */
-export function exactPpoPropagation(mdp: FiniteMdp, beta: number, energies: Float64Array[], optimal: OptimalSolution): ExactPpoPropagation[] {
+export function exactPpoPropagation(mdp: FiniteMdp, beta: number, run: { energies: Float64Array[]; qs: Float64Array[] }, optimal: OptimalSolution): ExactPpoPropagation[] {
+  const { energies } = run;
   const A = mdp.actions;
   const horizon = energies.length - 1;
   const bk = betaK(beta, horizon);
@@ -50,17 +54,22 @@ export function exactPpoPropagation(mdp: FiniteMdp, beta: number, energies: Floa
   for (let k = 0; k < horizon; k++) {
     const pi = energyPolicy(mdp, energies[k]);
     const nu = stationaryDistribution(mdp, pi).nu;
-    const { Q } = evaluatePolicy(mdp, pi);
+    const Q = run.qs[k];
     const next = energies[k + 1];
     const ideal = energies[k].map((e, j) => e + Q[j] / bk);
     const descent = descentUnderNuStar(oneStepDescent(mdp, { energyK: energies[k], energyNext: next, q: Q, lambda: bk, piStar: optimal.policy }), nuStar);
     const stepSq = nuStarRowMax(nuStar, A, (j) => (next[j] - energies[k][j]) ** 2);
     const idealGap = nuStarRowMax(nuStar, A, (j) => Math.abs(next[j] - ideal[j]));
+    let spanSq = 0;
+    for (let st = 0; st < mdp.states; st++) {
+      const q = Q.subarray(st * A, (st + 1) * A);
+      spanSq += nuStar[st] * (Math.max(...q) - Math.min(...q)) ** 2;
+    }
     out.push({
       k, phiStar: phiStar(mdp, nuStar, optimal.policy, nu, pi), psiStar: psiStar(mdp, nuStar, optimal.policy, nu, pi), varphiStar: varphiStar(nuStar, nu),
       densityRatioMax: densityRatioMax(nuStar, nu), lambda: bk, tauNext: 1 / ((k + 1) / bk),
       lemma47Lhs: Math.abs(lemma47(mdp, next, ideal, optimal.policy, pi, nuStar)), energyStepSq: stepSq, idealEnergyGapInf: idealGap,
-      descentLhs: descent.lhs, descentRhs: descent.rhs, descentViolations: descent.violations, descentMinSlack: descent.minSlack,
+      descentLhs: descent.lhs, descentRhs: descent.rhs, descentViolations: descent.violations, descentMinSlack: descent.minSlack, spanSq,
     });
   }
   return out;
@@ -81,4 +90,6 @@ export interface ExactPpoPropagation {
   descentRhs: number;
   descentViolations: number;
   descentMinSlack: number;
+  /** E_{ν*}[span_a Q^{π_k}(s,·)²], the term of the Hoeffding bound on exact PPO (SPEC §9; theory.ts `exactPpoHoeffdingBound`). */
+  spanSq: number;
 }

@@ -13,6 +13,18 @@
  *      with target τ_{k+1}(λ_k^{-1}Q_ωk + E_k);
  *   5. E_{k+1} = τ_{k+1}^{-1} f_θk+1, π_θk+1 ∝ exp(E_{k+1}) (max subtracted).
  * Everything on the left of the paper's statements is recorded exactly per k and replica.
+ *
+ * Beside the paper's records, each k also records how far the run is from exact PPO with the
+ * same β and K (E^ex_{k+1} = E^ex_k + Q^{π^ex_k}/β_k; SPEC §3 "Ideal mirror descent"), and why.
+ * The energy difference telescopes exactly into three accumulated parts,
+ *   E_k − E^ex_k = Σ_{i<k} (f_θi+1 − target_i)/τ_{i+1}         (actor: Alg. 2's fit error)
+ *               + Σ_{i<k} (Q_ωi − Q^{π_θi})/λ_i                 (critic: Alg. 3's error)
+ *               + Σ_{i<k} (Q^{π_θi}/λ_i − Q^{π^ex_i}/β_i)       (drift: exact Q at a different policy),
+ * each recorded as E_{ν*}‖·‖_∞ (SPEC §9 "Neural PPO").
+ *
+ * Knobs (SPEC §9): `stepSize` and `output` of both solvers; `freshInit` draws a new (α(0), b)
+ * at every k instead of the paper's shared one (an ablation: the energies are kept as values
+ * on S×A, so a fresh network only changes what the solvers start from).
  */
 import { energyConstantM, energyPolicy, evaluatePolicy, kl, objective, OptimalSolution, phiStar, psiStar, row, stateActionDistribution, auxiliaryDistribution, stationaryDistribution, varphiStar } from "../mdp/exact";
 import type { FiniteMdp } from "../mdp/mdp";
@@ -20,7 +32,9 @@ import { forward, NetworkInit } from "../network";
 import type { Rng } from "../random";
 import { drawPpoBatch } from "../solvers/samples";
 import { KernelName, runSolver } from "../solvers/solvers";
+import { SolverOutput, solverOutput, StepSize } from "../solvers/problem";
 import type { Progress } from "../report/progress";
+import { exactPpo } from "./exact-ppo";
 import { betaK } from "./schedule";
 import { klMultiplier } from "./trpo";
 import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
@@ -29,6 +43,7 @@ export type NeuralVariant = "neural-ppo" | "neural-trpo";
 
 export interface NeuralPpoSettings {
   mdp: FiniteMdp;
+  /** The shared (α(0), b) of the run (SPEC §2). */
   init: NetworkInit;
   optimal: OptimalSolution;
   variant: NeuralVariant;
@@ -43,6 +58,11 @@ export interface NeuralPpoSettings {
   /** TRPO only: a fixed KL budget δ; absent = matched to PPO's step at every k. */
   delta?: number;
   kernel?: KernelName;
+  /** η of both solvers (default the paper's T^{-1/2}) and which output they return (default the path average). */
+  stepSize?: StepSize;
+  output?: SolverOutput;
+  /** The ablation "fresh α(0) at every k": the initialisation used at iteration k ≥ 1 (k = 0 uses `init`). Absent: the paper's shared α(0). */
+  freshInit?: (k: number) => NetworkInit;
   /** The run's sample stream; iteration k, replica r uses rng.split(`k${k}`).split(r). */
   rng: Rng;
   progress?: Progress;
@@ -91,28 +111,49 @@ export interface NeuralPpoRecord {
   /** States where the per-state inequality fails (beyond 1e-12 relative), and min_s (bound − left side). */
   descentViolations?: number;
   descentMinSlack?: number;
+  /** L(π^ex_k) of exact PPO with the same β and K, and |L(π_θk) − L(π^ex_k)|. */
+  exactL: number;
+  trackingL: number;
+  /** E_{ν*}‖E_k − E^ex_k‖_∞, and E_{ν*}‖·‖_∞ of its three accumulated parts (actor, critic, drift; module header). */
+  energyErrorInf: number;
+  actorErrorInf: number;
+  criticErrorInf: number;
+  driftErrorInf: number;
+  /**
+   * ⟨Q_ωk − Q^{π_θk}, u_{α(0)}⟩_σk / ⟨u_{α(0)}, u_{α(0)}⟩_σk: the share of the initial network
+   * output left unfitted in the critic (SPEC §9 "Initial output"); absent when NN(α(0)) ≡ 0.
+   */
+  criticInitShare?: number;
 }
 
 export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
-  const { mdp, init, optimal, horizon: K, steps: T } = s;
+  const { mdp, optimal, horizon: K, steps: T } = s;
   const { states: S, actions: A } = mdp;
   const N = S * A;
-  const R = init.replicas;
+  const R = s.init.replicas;
   const X = mdp.features!;
   const bk = betaK(s.beta, K);
   const nuStar = optimal.nu;
   const lStar = objective(optimal.V, nuStar);
-  const u0 = forward(init, init.alpha0, X);
-  const M = Float64Array.from({ length: R }, (_, r) => energyConstantM(mdp, nuStar, u0.subarray(r * N, (r + 1) * N), s.radiusF[r]));
+  const exactRun = exactPpo(mdp, s.beta, K, nuStar, lStar);
+  const u0First = forward(s.init, s.init.alpha0, X);
+  const M = Float64Array.from({ length: R }, (_, r) => energyConstantM(mdp, nuStar, u0First.subarray(r * N, (r + 1) * N), s.radiusF[r]));
   const energies = Array.from({ length: R }, () => new Float64Array(N));
+  const actorAcc = Array.from({ length: R }, () => new Float64Array(N));
+  const criticAcc = Array.from({ length: R }, () => new Float64Array(N));
+  const driftAcc = Array.from({ length: R }, () => new Float64Array(N));
   const invTau = new Float64Array(R); // τ_k^{-1}; f_θ0 ≡ 0 makes τ_0 irrelevant
+  const supNorm = (v: Float64Array) => nuStarRowMax(nuStar, A, (j) => Math.abs(v[j]));
   const records: NeuralPpoRecord[] = [];
+  const solverKnobs = { stepSize: s.stepSize };
   for (let k = 0; k <= K; k++) {
+    const init = k > 0 && s.freshInit ? s.freshInit(k) : s.init;
     const pis = energies.map((E) => energyPolicy(mdp, E));
     const nus = pis.map((pi) => stationaryDistribution(mdp, pi).nu);
     const exact = pis.map((pi) => evaluatePolicy(mdp, pi));
     const base = pis.map((pi, r): NeuralPpoRecord => {
       const L = objective(exact[r].V, nuStar);
+      const energyError = energies[r].map((e, j) => e - exactRun.energies[k][j]);
       return {
         replica: r, k, L, gap: lStar - L,
         phiStar: phiStar(mdp, nuStar, optimal.policy, nus[r], pi),
@@ -120,6 +161,12 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
         varphiStar: varphiStar(nuStar, nus[r]),
         M: M[r],
         densityRatioMax: densityRatioMax(nuStar, nus[r]),
+        exactL: exactRun.steps[k].L,
+        trackingL: Math.abs(L - exactRun.steps[k].L),
+        energyErrorInf: supNorm(energyError),
+        actorErrorInf: supNorm(actorAcc[r]),
+        criticErrorInf: supNorm(criticAcc[r]),
+        driftErrorInf: supNorm(driftAcc[r]),
       };
     });
     if (k === K) {
@@ -131,8 +178,8 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
     const iterRng = s.rng.split(`k${k}`);
     const batches = pis.map((pi, r) => drawPpoBatch(mdp, sigmas[r], pi, T, iterRng.split(r)));
     // Policy evaluation (Alg. 3).
-    const td = runSolver({ init, features: X, steps: T, radius: s.radiusQ, pairs: batches.map((b) => b.pairs), target: { kind: "td", rewards: mdp.rewards, gamma: mdp.gamma, next: batches.map((b) => b.next) } }, s.kernel);
-    const qOmega = forward(init, td.thetaBar, X);
+    const td = runSolver({ init, features: X, steps: T, radius: s.radiusQ, pairs: batches.map((b) => b.pairs), target: { kind: "td", rewards: mdp.rewards, gamma: mdp.gamma, next: batches.map((b) => b.next) }, ...solverKnobs }, s.kernel);
+    const qOmega = forward(init, solverOutput(td, s.output), X);
     s.progress?.tick(T * init.width);
     // Multipliers and targets.
     const lambdas = new Float64Array(R);
@@ -149,8 +196,9 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       for (let j = 0; j < N; j++) targets[r * N + j] = tauNext[r] * (q[j] / lambdas[r] + energies[r][j]);
     }
     // Policy improvement (Alg. 2).
-    const sgd = runSolver({ init, features: X, steps: T, radius: s.radiusF, pairs: batches.map((b) => b.uniformPairs), target: { kind: "regression", values: targets } }, s.kernel);
-    const f = forward(init, sgd.thetaBar, X);
+    const sgd = runSolver({ init, features: X, steps: T, radius: s.radiusF, pairs: batches.map((b) => b.uniformPairs), target: { kind: "regression", values: targets }, ...solverKnobs }, s.kernel);
+    const f = forward(init, solverOutput(sgd, s.output), X);
+    const u0 = init === s.init ? u0First : forward(init, init.alpha0, X);
     s.progress?.tick(T * init.width);
     for (let r = 0; r < R; r++) {
       const rec = base[r];
@@ -158,14 +206,24 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       const Qexact = exact[r].Q;
       let evalMse = 0;
       let improveMse = 0;
+      let errDotU0 = 0;
+      let u0Sq = 0;
       for (let j = 0; j < N; j++) {
         evalMse += sigmas[r][j] * (q[j] - Qexact[j]) ** 2;
         improveMse += sigmaTildes[r][j] * (f[r * N + j] - targets[r * N + j]) ** 2;
+        errDotU0 += sigmas[r][j] * (q[j] - Qexact[j]) * u0[r * N + j];
+        u0Sq += sigmas[r][j] * u0[r * N + j] ** 2;
       }
       const next = Float64Array.from({ length: N }, (_, j) => f[r * N + j] / tauNext[r]);
       const ideal = energies[r].map((e, j) => e + Qexact[j] / lambdas[r]);
+      for (let j = 0; j < N; j++) {
+        actorAcc[r][j] += (f[r * N + j] - targets[r * N + j]) / tauNext[r];
+        criticAcc[r][j] += (q[j] - Qexact[j]) / lambdas[r];
+        driftAcc[r][j] += Qexact[j] / lambdas[r] - exactRun.qs[k][j] / bk;
+      }
       rec.evalMse = evalMse;
       rec.improveMse = improveMse;
+      if (u0Sq > 0) rec.criticInitShare = errDotU0 / u0Sq;
       rec.lambda = lambdas[r];
       rec.tauNext = tauNext[r];
       rec.klStep = klStep(mdp, energies[r], next, nus[r]);
