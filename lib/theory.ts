@@ -2,42 +2,62 @@
  * Every theoretical curve the notebooks draw, one small named function each, so that a
  * reader who changes a derivation overrides one function in a cell and redraws the figure
  * from cached results. Each takes the O(·)'s unknown constant `c` explicitly; the
- * notebooks fit it with `fitConstant` (stats.ts) and say so.
+ * notebooks fit it (on data it is then not tested on, lib/verdicts.ts) and say so.
+ *
+ * Each curve carries the label its legends and tables show (`curveLabel`), and a rate curve's
+ * exponent is measured from the function itself (`curveExponent`), so a replaced function
+ * relabels every figure, table and REPORT line drawn from it: `curves.optimisationRate =
+ * (T, c) => c / T` shows "(T, c) => c / T" and exponent −1.
  */
+
+/** A function with the label figures show for it. */
+export type Labelled<F> = F & { label: string };
+
+/** Attach a label (plain text; figures render `^…` exponents) to a theoretical curve. */
+export function labelled<F extends (...args: never[]) => number>(fn: F, label: string): Labelled<F> {
+  return Object.assign(fn, { label });
+}
+
+/** The label of a curve: its own, or for a replacement without one, its source text. */
+export function curveLabel(fn: ((...args: never[]) => number) & { label?: string }): string {
+  if (typeof fn.label === "string" && fn.label !== "") return fn.label;
+  return fn.toString().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The exponent of a rate curve g(x) = curve(x, 1) over [lo, hi]: the log-log slope between the
+ * ends (exact for a power law c·x^p; for anything else, its mean slope over the range).
+ */
+export function curveExponent(fn: (x: number, c: number) => number, lo: number, hi: number): number {
+  if (!(lo > 0 && hi > lo)) throw new RangeError(`curveExponent needs 0 < lo < hi, got ${lo}, ${hi}`);
+  return Math.log(fn(hi, 1) / fn(lo, 1)) / Math.log(hi / lo);
+}
 
 /**
  * Empirical NTK vs its limit (SPEC §2): each Gram entry is a mean of m i.i.d. bounded
  * terms, so max-entry error ≈ c·m^{-1/2}.
  */
-export function ntkErrorRate(m: number, c: number): number {
-  return c * m ** -0.5;
-}
+export const ntkErrorRate = labelled((m: number, c: number) => c * m ** -0.5, "c·m^-1/2");
 
 /**
  * Worst-case linearisation error over the ball, in L2 over a regular input distribution
  * (Assumption 4.4 and the lemmas behind Thms 4.5/4.6, NeurIPS numbering):
  * E[(u_α − u⁰_α)²] ≤ c·R³·m^{-1/2} for every α with ‖α − α(0)‖ ≤ R.
  */
-export function linearisationBound(m: number, radius: number, c: number): number {
-  return c * radius ** 3 * m ** -0.5;
-}
+export const linearisationBound = labelled((m: number, radius: number, c: number) => c * radius ** 3 * m ** -0.5, "c·R³m^-1/2");
 
 /**
  * Heuristic for α on the ball's surface in a uniformly random direction (derived in
  * notebooks/00-network.ipynb): each unit moves by ‖Δ_i‖ ≈ R/√m, flips sign with probability
  * ∝ R/√m and then errs by O(R/√m), so E[(u_α − u⁰_α)²] ≈ c·R³·m^{-3/2}.
  */
-export function linearisationRandomDirection(m: number, radius: number, c: number): number {
-  return c * radius ** 3 * m ** -1.5;
-}
+export const linearisationRandomDirection = labelled((m: number, radius: number, c: number) => c * radius ** 3 * m ** -1.5, "c·R³m^-3/2");
 
 /**
  * Thm 4.5 (NeurIPS numbering), policy-improvement error of Alg. 2 with η = T^{-1/2}, T ≥ 64:
  * E_{init,σ̃_k}[(f_θ̄ − target)²] ≤ c·(R_f²T^{-1/2} + R_f^{5/2}m^{-1/4} + R_f³m^{-1/2}).
  */
-export function improvementErrorBound(T: number, m: number, radius: number, c: number): number {
-  return c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5);
-}
+export const improvementErrorBound = labelled((T: number, m: number, radius: number, c: number) => c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5), "c·(R²T^-1/2 + R^5/2·m^-1/4 + R³m^-1/2)");
 
 /**
  * Thm 4.6 (NeurIPS numbering), policy-evaluation error of Alg. 3 with η = T^{-1/2},
@@ -45,24 +65,16 @@ export function improvementErrorBound(T: number, m: number, radius: number, c: n
  * The paper's O(·) hides a factor depending on 1/(1−γ); here it is part of c. (The slides
  * print the last term as R_Q³m^{-1/4}: an erratum, SPEC §8.)
  */
-export function evaluationErrorBound(T: number, m: number, radius: number, c: number): number {
-  return c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5);
-}
+export const evaluationErrorBound = labelled((T: number, m: number, radius: number, c: number) => c * (radius ** 2 * T ** -0.5 + radius ** 2.5 * m ** -0.25 + radius ** 3 * m ** -0.5), "c·(R²T^-1/2 + R^5/2·m^-1/4 + R³m^-1/2)");
 
 /** The optimisation term alone, c·T^{-1/2}: the rate in T once m is large. */
-export function optimisationRate(T: number, c: number): number {
-  return c * T ** -0.5;
-}
+export const optimisationRate = labelled((T: number, c: number) => c * T ** -0.5, "c·T^-1/2");
 
 /** The width terms' leading rate c·m^{-1/4} (Thms 4.5, 4.6). */
-export function widthRateQuarter(m: number, c: number): number {
-  return c * m ** -0.25;
-}
+export const widthRateQuarter = labelled((m: number, c: number) => c * m ** -0.25, "c·m^-1/4");
 
 /** The width terms' second rate c·m^{-1/2} (Thms 4.5, 4.6). */
-export function widthRateHalf(m: number, c: number): number {
-  return c * m ** -0.5;
-}
+export const widthRateHalf = labelled((m: number, c: number) => c * m ** -0.5, "c·m^-1/2");
 
 /** Smallest T the theorems allow: 64 (Thm 4.5) or 64/(1−γ)² (Thm 4.6). */
 export function minimumIterations(theorem: "4.5" | "4.6", gamma?: number): number {
@@ -121,9 +133,7 @@ export function theorem49OptimalBeta(M: number, actions: number): number {
 }
 
 /** The K^{-1/2} reference, c·K^{-1/2}. */
-export function horizonRate(K: number, c: number): number {
-  return c * K ** -0.5;
-}
+export const horizonRate = labelled((K: number, c: number) => c * K ** -0.5, "c·K^-1/2");
 
 /**
  * SPEC §9 (conditioning): the fraction of an eigen-direction's initial residual that the path
