@@ -162,3 +162,47 @@ export function lastIterateResidualFraction(re: number, im: number, eta: number,
 export function residualFractionLimit(x: number): number {
   return x === 0 ? 1 : ((1 - Math.exp(-x)) / x) ** 2;
 }
+
+/**
+ * SPEC §9, a non-vacuous bound for exact PPO (π_{k+1} ∝ π_k·exp(Q^{π_k}/β_k), β_k = β√K), derived
+ * in notebook 04 from Hoeffding's lemma: per state, KL(π*‖π_{k+1}) − KL(π*‖π_k) ≤
+ * −β_k^{-1}⟨Q^{π_k}, π* − π_k⟩ + span_a(Q^{π_k})²/(8β_k²); under ν*, with the performance
+ * difference L(π*) − L(π) = (1−γ)^{-1}E_{ν*}⟨Q^π, π* − π⟩ and KL(π*‖π_0) = log|A| (π* greedy),
+ * summed over k < K:
+ *   (1/K) Σ_{k<K} [L(π*) − L(π_k)] ≤ (β² log|A| + S̄/8) / ((1−γ)·β·√K),
+ * S̄ = (1/K) Σ_{k<K} E_{ν*}[span_a Q^{π_k}(s,·)²]. The average over k bounds the minimum too.
+ */
+export const exactPpoHoeffdingBound = labelled(
+  (K: number, beta: number, gamma: number, actions: number, meanSpanSq: number) => (beta ** 2 * Math.log(actions) + meanSpanSq / 8) / ((1 - gamma) * beta * Math.sqrt(K)),
+  "(β² log|A| + S̄/8)/((1−γ)β√K)",
+);
+
+/** What Cor 4.10 asks of T, m_f and m_Q for a horizon K (constants dropped; SPEC §9). */
+export interface Cor410Requirement {
+  T: number;
+  widthF: number;
+  widthQ: number;
+}
+
+/**
+ * Cor 4.10 as printed (NeurIPS, MSE-scale ϵ): T = K³R_f⁴φ*² + K²R_f⁴|A| + K·R_Q⁴ψ*²,
+ * m_f = K⁶R_f^{10}φ*⁴ + K⁴R_f^{10}|A|², m_Q = K²R_Q^{10}ψ*⁴.
+ */
+export function cor410Printed(a: { K: number; radiusF: number; radiusQ: number; phiStar: number; psiStar: number; actions: number }): Cor410Requirement {
+  const { K, radiusF: Rf, radiusQ: RQ, phiStar: phi, psiStar: psi, actions: A } = a;
+  return {
+    T: K ** 3 * Rf ** 4 * phi ** 2 + K ** 2 * Rf ** 4 * A + K * RQ ** 4 * psi ** 2,
+    widthF: K ** 6 * Rf ** 10 * phi ** 4 + K ** 4 * Rf ** 10 * A ** 2,
+    widthQ: K ** 2 * RQ ** 10 * psi ** 4,
+  };
+}
+
+/**
+ * Cor 4.10 re-derived with the root-MSE ϵ Lemma 4.7 needs and the revision's ε'_k (SPEC §9):
+ * T = K⁶R_f⁴(φ* + |A|ϕ*)⁴ + K²R_Q⁴ψ*⁴, m_f = K^{12}R_f^{10}(φ* + |A|ϕ*)⁸, m_Q = K⁴R_Q^{10}ψ*⁸.
+ */
+export function cor410RootMse(a: { K: number; radiusF: number; radiusQ: number; phiStar: number; varphiStar: number; psiStar: number; actions: number }): Cor410Requirement {
+  const { K, radiusF: Rf, radiusQ: RQ, phiStar: phi, varphiStar: vphi, psiStar: psi, actions: A } = a;
+  const c = phi + A * vphi;
+  return { T: K ** 6 * Rf ** 4 * c ** 4 + K ** 2 * RQ ** 4 * psi ** 4, widthF: K ** 12 * Rf ** 10 * c ** 8, widthQ: K ** 4 * RQ ** 10 * psi ** 8 };
+}

@@ -7,7 +7,7 @@
  */
 import { evaluatePolicy, optimalPolicy, uniformPolicy } from "../mdp/exact";
 import { minimumRadius, realizabilityBasis } from "../mdp/realizability";
-import { initNetwork } from "../network";
+import { initNetwork, InitScheme } from "../network";
 import { algorithmStream } from "../random";
 import { loadMdpInput } from "./mdp-input";
 
@@ -21,6 +21,7 @@ interface Checked {
   gamma?: number;
   seed?: number;
   replicas?: number;
+  init?: InitScheme;
 }
 
 /** Warnings for an `improvement`, `evaluation` or `convergence` config (already validated). */
@@ -49,7 +50,7 @@ export function preconditionWarnings(experiment: string, config: Checked): strin
     for (const m of config.widths ?? []) {
       if (m * d < N) continue;
       try {
-        const basis = realizabilityBasis(initNetwork(algorithmStream(config.seed ?? 0).split(`width:${m}`), { replicas: 1, width: m, dim: d }), mdp.features);
+        const basis = realizabilityBasis(initNetwork(algorithmStream(config.seed ?? 0).split(`width:${m}`), { replicas: 1, width: m, dim: d }, config.init), mdp.features);
         const need = Math.max(...targets.map((q) => minimumRadius(basis, q)[0]));
         if (fixed < need) out.push(`radius ${fixed} at m = ${m} is below the ${need.toPrecision(3)} that Q^π0 and Q^π* need (Assumption 4.3)`);
       } catch {

@@ -1,38 +1,53 @@
 /**
- * Analysis of the `convergence` experiment (notebook 04): the min-gap per run, Thm 4.9's
- * right side from the measured errors (theory.ts), and figures. Pure functions of the rows.
+ * Analysis of the `convergence` experiment (notebook 04, Thm 4.9 and Cor 4.10, NeurIPS
+ * numbering): per-run summaries (min-, final- and average-iterate gaps, the bounds), and the
+ * figures. Pure functions of the rows; every theoretical right side comes from `curves`
+ * (lib/theory.ts), so a reader who replaces one redraws from cached rows.
  */
 import type { Row } from "../experiments/results-io";
-import { fitEnvelopeConstant, fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
+import { fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
 import * as theory from "../theory";
-import { Figure, logLogFigure, measuredTrace, PALETTE, span, theoryTrace } from "./figures";
+import { curveLabel } from "../theory";
+import { Figure, logLogFigure, PALETTE, span, theoryTrace, Trace } from "./figures";
 
-export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeK" | "horizonRate">;
+export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
 
-/** One run (variant, K, m, replica): its min-gap and Thm 4.9's right sides. */
+/** One run (variant, K, m, T, replica and knobs): its gaps and the right sides that bound them. */
 export interface RunSummary {
   variant: string;
   K: number;
   m: number;
+  T: number;
   replica: number;
+  init: string;
+  alpha0: string;
+  beta: number;
+  /** min_{0≤k≤K} gap (Thm 4.9's left side), gap at k = K, and (1/K) Σ_{k<K} gap (what the regret-style bounds control). */
   minGap: number;
   finalGap: number;
-  /** Right side with the measured errors (NaN for exact PPO, which has no M). */
+  averageGap: number;
+  /** The gap of π_0 (k = 0). */
+  startGap: number;
+  /** Thm 4.9's right side with the measured errors, ε_k (Lemma 4.7, root-MSE) + ε'_k (the revision's, with the change of measure). NaN for exact PPO. */
   bound: number;
-  /** Right side with zero inner error. */
+  /** Thm 4.9 with zero inner error. NaN for exact PPO (M needs a network). */
   idealBound: number;
-  /** Σ_{k<K} (ε_k + ε'_k). */
+  /** Exact PPO's Hoeffding bound on the average gap (SPEC §9). NaN for the neural variants. */
+  hoeffdingBound: number;
   sumEps: number;
   M: number;
+  /** Mean over k < K of the share of NN(α(0)) left in the critic (NaN when NN(α(0)) ≡ 0). */
+  criticInitShare: number;
 }
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
+const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
-/** Summarise every run; `actions` = |A|. Uses root-MSEs in ε_k (SPEC §6). */
+/** Summarise every run of `rows`; `actions` = |A|. */
 export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceCurves = theory): RunSummary[] {
   const runs = new Map<string, Row[]>();
   for (const r of rows) {
-    const id = `${r.variant}|${r.K}|${r.m}|${r.replica}`;
+    const id = `${r.variant}|${r.K}|${r.m}|${r.T}|${r.replica}|${r.init}|${r.alpha0}|${r.beta}`;
     if (!runs.has(id)) runs.set(id, []);
     runs.get(id)!.push(r);
   }
@@ -43,129 +58,280 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
     const beta = num(first.beta);
     const gamma = num(first.gamma);
     const bK = beta * Math.sqrt(K);
+    const steps = rs.filter((r) => num(r.k) < K);
     let sumEps = 0;
-    for (const r of rs) {
-      if (num(r.k) >= K || typeof r.improveMse !== "number") continue;
+    for (const r of steps) {
       const tauNext = num(r.tauNext);
-      sumEps += curves.epsilonK({ tauNext, betaK: bK, improveRootMse: Math.sqrt(num(r.improveMse)), evalRootMse: Math.sqrt(num(r.evalMse)), phiStar: num(r.phiStar), psiStar: num(r.psiStar) });
-      sumEps += curves.epsilonPrimeK({ tauNext, actions, improveMse: num(r.improveMse) });
+      const improveRootMse = Math.sqrt(num(r.improveMse));
+      sumEps += curves.epsilonK({ tauNext, betaK: bK, improveRootMse, evalRootMse: Math.sqrt(num(r.evalMse)), phiStar: num(r.phiStar), psiStar: num(r.psiStar) });
+      sumEps += curves.epsilonPrimeKRevision({ tauNext, actions, improveRootMse, varphiStar: num(r.varphiStar) });
     }
     const M = num(first.M);
+    const exact = first.variant === "exact-ppo";
+    const shares = steps.map((r) => num(r.criticInitShare)).filter(Number.isFinite);
     return {
-      variant: String(first.variant), K, m: num(first.m), replica: num(first.replica),
+      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta,
       minGap: Math.min(...rs.map((r) => num(r.gap))),
       finalGap: num(rs[rs.length - 1].gap),
-      bound: Number.isFinite(M) ? curves.theorem49Bound(K, beta, gamma, actions, M, sumEps) : NaN,
-      idealBound: Number.isFinite(M) ? curves.theorem49IdealBound(K, beta, gamma, actions, M) : NaN,
+      averageGap: mean(steps.map((r) => num(r.gap))),
+      startGap: num(first.gap),
+      bound: exact ? NaN : curves.theorem49Bound(K, beta, gamma, actions, M, sumEps),
+      idealBound: exact ? NaN : curves.theorem49IdealBound(K, beta, gamma, actions, M),
+      hoeffdingBound: exact ? curves.exactPpoHoeffdingBound(K, beta, gamma, actions, mean(steps.map((r) => num(r.spanSq)))) : NaN,
       sumEps, M,
+      criticInitShare: shares.length > 0 ? mean(shares) : NaN,
     };
   });
 }
 
-export interface SeriesPoint {
-  K: number;
+export interface Point {
+  x: number;
   mean: number;
   standardError: number;
+  n: number;
 }
 
-function series(runs: RunSummary[], pick: (r: RunSummary) => number): SeriesPoint[] {
-  const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
-  return Ks.map((K) => ({ K, ...meanAndStandardError(runs.filter((r) => r.K === K).map(pick)) }));
+/** Mean ± standard error over the runs sharing x, sorted by x. */
+export function pointsBy(runs: RunSummary[], x: (r: RunSummary) => number, y: (r: RunSummary) => number): Point[] {
+  const xs = [...new Set(runs.map(x))].sort((a, b) => a - b);
+  return xs.map((v) => ({ x: v, ...meanAndStandardError(runs.filter((r) => x(r) === v).map(y)) }));
+}
+
+/** A measured series: line and markers, with its 95% band (±1.96 s.e.) as a filled area. */
+export function bandedTraces(name: string, points: Point[], color: string, opts: { dash?: string; xaxis?: string; yaxis?: string; showlegend?: boolean; legendgroup?: string } = {}): Trace[] {
+  const axes = { ...(opts.xaxis ? { xaxis: opts.xaxis } : {}), ...(opts.yaxis ? { yaxis: opts.yaxis } : {}) };
+  const group = opts.legendgroup ?? name;
+  const upper = points.map((p) => p.mean + 1.96 * p.standardError);
+  // On log axes a band reaching 0 or below cannot be drawn: clip its lower edge at a tenth of the mean.
+  const lower = points.map((p) => Math.max(p.mean - 1.96 * p.standardError, p.mean / 10));
+  const band: Trace = {
+    type: "scatter", mode: "lines", x: [...points.map((p) => p.x), ...points.map((p) => p.x).reverse()], y: [...upper, ...lower.reverse()],
+    fill: "toself", fillcolor: hexToRgba(color, 0.15), line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: group, ...axes,
+  };
+  const line: Trace = {
+    type: "scatter", mode: "lines+markers", name, x: points.map((p) => p.x), y: points.map((p) => p.mean),
+    line: { color, width: 2, dash: opts.dash ?? "solid" }, marker: { color, size: 6 }, legendgroup: group, showlegend: opts.showlegend ?? true, ...axes,
+  };
+  return points.some((p) => p.standardError > 0) ? [band, line] : [line];
+}
+
+function hexToRgba(hex: string, alpha: number): string {
+  const v = parseInt(hex.slice(1), 16);
+  return `rgba(${(v >> 16) & 255}, ${(v >> 8) & 255}, ${v & 255}, ${alpha})`;
+}
+
+/** Side-by-side panels sharing one legend: plotly's axis-per-panel layout (`x`, `x2`, …). */
+function panels(opts: { title: string; traces: Trace[]; axes: { x: Record<string, unknown>; y: Record<string, unknown> }[]; height?: number }): Figure {
+  const n = opts.axes.length;
+  const gap = 0.08;
+  const width = (1 - gap * (n - 1)) / n;
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title },
+    legend: { orientation: "h", x: 0, y: -0.2, xanchor: "left", yanchor: "top" },
+    margin: { l: 80, r: 30, t: 80, b: 40 },
+    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+  };
+  opts.axes.forEach((a, i) => {
+    const suffix = i === 0 ? "" : String(i + 1);
+    layout[`xaxis${suffix}`] = { ...a.x, domain: [i * (width + gap), i * (width + gap) + width], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...a.y, anchor: `x${suffix}` };
+  });
+  return { data: opts.traces, layout };
+}
+
+const LOG_Y = { type: "log", tickformat: ".1~e" };
+const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
+
+/** Slope of log mean against log x with its 95% CI (NaN fit when fewer than 3 positive points). */
+export function slopeOf(points: Point[]): PowerLawFit | null {
+  const ok = points.filter((p) => p.mean > 0);
+  return ok.length >= 2 ? fitPowerLaw(ok.map((p) => p.x), ok.map((p) => p.mean)) : null;
+}
+
+export interface Schedule {
+  /** Legend text, e.g. "T = 64·K³ (Cor 4.10's K³)". */
+  label: string;
+  T: (K: number) => number;
 }
 
 /**
- * Min-gap vs K (log-log) per variant and width, Thm 4.9's right side from the measured errors
- * (dashed, per width) and with zero inner error (dotted), and an envelope c·K^{-1/2}.
+ * Thm 4.9 in the theorem's regime: the final gap L(π*) − L(π_θK) against K, exact PPO beside
+ * neural PPO with T growing with K (`schedules`) and with T fixed (`fixedT`, the plateau), for
+ * one width. Returns the figure and each series' points and slope.
  */
-export function minGapFigure(runs: RunSummary[], title: string, curves: ConvergenceCurves = theory): { figure: Figure; slopes: { series: string; fit: PowerLawFit }[] } {
-  const keys = [...new Set(runs.map((r) => `${r.variant}|${r.m}`))];
-  const traces = [];
-  const slopes: { series: string; fit: PowerLawFit }[] = [];
-  const allK = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
-  let boundShown = false;
-  keys.forEach((key, i) => {
-    const [variant, mText] = key.split("|");
-    const rs = runs.filter((r) => r.variant === variant && r.m === Number(mText));
-    const label = variant === "exact-ppo" ? "exact PPO (m = ∞)" : `${variant}, m = ${mText}`;
-    const color = PALETTE[i % PALETTE.length];
-    const s = series(rs, (r) => r.minGap);
-    if (s.length >= 2 && s.every((p) => p.mean > 0)) slopes.push({ series: label, fit: fitPowerLaw(s.map((p) => p.K), s.map((p) => p.mean)) });
-    const fit = slopes.find((x) => x.series === label)?.fit;
-    traces.push(measuredTrace(`${label}${fit ? ` (slope ${fit.slope.toFixed(2)} ± ${fit.slopeCi95.toFixed(2)})` : ""}`, s.map((p) => p.K), s.map((p) => p.mean), s.map((p) => p.standardError), color));
-    if (variant !== "exact-ppo") {
-      // One legend entry per kind of bound; the colour says which width it belongs to.
-      const b = series(rs, (r) => r.bound);
-      traces.push({ ...theoryTrace("Thm 4.9 bound with the measured errors (colour = width)", b.map((p) => p.K), b.map((p) => p.mean), color, "dash"), legendgroup: "bound", showlegend: !boundShown });
-      const ib = series(rs, (r) => r.idealBound);
-      traces.push({ ...theoryTrace("Thm 4.9 bound with zero inner error", ib.map((p) => p.K), ib.map((p) => p.mean), color, "dot"), legendgroup: "ideal", showlegend: !boundShown });
-      boundShown = true;
-    }
-  });
+export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; title: string; value?: "finalGap" | "minGap" }): { figure: Figure; series: { label: string; points: Point[]; fit: PowerLawFit | null }[] } {
+  const value = opts.value ?? "finalGap";
+  const pick = (r: RunSummary) => r[value];
   const exact = runs.filter((r) => r.variant === "exact-ppo");
-  if (exact.length > 0) {
-    const s = series(exact, (r) => r.minGap).filter((p) => p.mean > 0);
-    if (s.length > 0) {
-      const c = fitEnvelopeConstant(s.map((p) => p.K), s.map((p) => p.mean), (K) => curves.horizonRate(K, 1));
-      const [lo, hi] = span(allK);
-      const xs = Array.from({ length: 17 }, (_, i) => lo * (hi / lo) ** (i / 16));
-      traces.push(theoryTrace(`c·K^(-1/2) envelope of exact PPO (c = ${c.toPrecision(3)})`, xs, xs.map((K) => curves.horizonRate(K, c)), "#000000", "longdash"));
-    }
-  }
-  // The bound with measured errors can be astronomically large (ψ*_k explodes once a neural
-  // policy is nearly deterministic): keep the axis on the data and the zero-error bound, and
-  // say in the title how far up the bound goes.
-  const onScale = [...runs.map((r) => r.minGap), ...runs.map((r) => r.idealBound)].filter((v) => v > 0 && Number.isFinite(v));
-  const top = Math.max(...onScale) * 10;
-  const bottom = Math.min(...onScale) / 3;
-  const maxBound = Math.max(...runs.map((r) => r.bound).filter((v) => !Number.isNaN(v)));
-  const figure = logLogFigure({ title: maxBound > top ? `${title}<br><sub>Thm 4.9 with measured errors reaches ${maxBound.toPrecision(2)}, above the axis</sub>` : title, xTitle: "horizon K", yTitle: "min<sub>k≤K</sub> [L(π*) − L(π<sub>k</sub>)]", traces, xValues: allK });
-  figure.layout.yaxis = { ...(figure.layout.yaxis as object), range: [Math.log10(bottom), Math.log10(top)], dtick: Math.log10(top / bottom) <= 4 ? "D2" : 1 };
-  figure.layout.margin = { l: 95, r: 30, t: 70, b: 40 };
-  return { figure, slopes };
+  const neural = runs.filter((r) => r.variant === "neural-ppo" && r.m === opts.m);
+  const Ks = [...new Set(neural.map((r) => r.K))].sort((a, b) => a - b);
+  const series: { label: string; points: Point[]; fit: PowerLawFit | null; color: string; dash?: string }[] = [];
+  series.push({ label: "exact PPO (m = ∞, exact Q)", points: pointsBy(exact.filter((r) => Ks.includes(r.K)), (r) => r.K, pick), fit: null, color: "#000000" });
+  opts.schedules.forEach((s, i) => series.push({ label: `neural PPO, ${s.label}`, points: pointsBy(neural.filter((r) => r.T === s.T(r.K)), (r) => r.K, pick), fit: null, color: PALETTE[i % PALETTE.length] }));
+  opts.fixedT.forEach((T, i) => series.push({ label: `neural PPO, T = 2^${Math.log2(T)} fixed`, points: pointsBy(neural.filter((r) => r.T === T), (r) => r.K, pick), fit: null, color: PALETTE[(opts.schedules.length + i) % PALETTE.length], dash: "dot" }));
+  for (const s of series) s.fit = slopeOf(s.points);
+  const traces = series.flatMap((s) => bandedTraces(`${s.label}${s.fit ? ` (slope ${s.fit.slope.toFixed(2)})` : ""}`, s.points, s.color, { dash: s.dash }));
+  const figure = logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks });
+  return { figure, series: series.map(({ label, points, fit }) => ({ label, points, fit })) };
 }
 
-/** L(π_θk) along k for one horizon K: mean ± 1.96 s.e. per variant and width, with L(π*). */
-export function trajectoryFigure(rows: Row[], K: number, lStar: number, title: string): Figure {
-  const sel = rows.filter((r) => r.K === K);
-  const keys = [...new Set(sel.map((r) => `${r.variant}|${r.m}`))];
-  const traces = keys.map((key, i) => {
-    const [variant, mText] = key.split("|");
-    const rs = sel.filter((r) => r.variant === variant && r.m === Number(mText));
-    const ks = [...new Set(rs.map((r) => num(r.k)))].sort((a, b) => a - b);
-    const stats = ks.map((k) => meanAndStandardError(rs.filter((r) => r.k === k).map((r) => num(r.L))));
-    return measuredTrace(variant === "exact-ppo" ? "exact PPO" : `${variant}, m = ${mText}`, ks, stats.map((s) => s.mean), stats.map((s) => s.standardError), PALETTE[i % PALETTE.length]);
+/**
+ * The floor at one K: the final gap against T per width (left) and against m per T (right),
+ * with exact PPO's final gap as the line the floor sits on.
+ */
+export function floorFigure(runs: RunSummary[], opts: { K: number; title: string }): Figure {
+  const neural = runs.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.init === "antisymmetric" && r.alpha0 === "shared");
+  const exact = runs.filter((r) => r.variant === "exact-ppo" && r.K === opts.K);
+  const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
+  const Ts = [...new Set(neural.map((r) => r.T))].sort((a, b) => a - b);
+  const traces: Trace[] = [];
+  widths.forEach((m, i) => traces.push(...bandedTraces(`m = ${m}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.T, (r) => r.finalGap), PALETTE[i])));
+  const byM = Ts.filter((T) => neural.filter((r) => r.T === T).map((r) => r.m).filter((v, i, a) => a.indexOf(v) === i).length > 1);
+  byM.forEach((T, i) => traces.push(...bandedTraces(`T = 2^${Math.log2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), PALETTE[(widths.length + i) % PALETTE.length], { xaxis: "x2", yaxis: "y2", dash: "dash" })));
+  if (exact.length > 0) {
+    const g = mean(exact.map((r) => r.finalGap));
+    traces.push({ ...theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"), legendgroup: "exact" });
+    traces.push({ ...theoryTrace("", span(widths), [g, g], "#000000", "dash"), xaxis: "x2", yaxis: "y2", showlegend: false, legendgroup: "exact" });
+  }
+  return panels({
+    title: opts.title,
+    traces,
+    axes: [
+      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", dtick: Math.log10(4), tickformat: "~s" }, y: { ...LOG_Y, title: { text: `final gap at K = ${opts.K}` } } },
+      { x: { title: { text: "width m" }, type: "log", dtick: Math.log10(2), tickformat: "~s" }, y: { ...LOG_Y, matches: "y" } },
+    ],
   });
-  const ks = [...new Set(sel.map((r) => num(r.k)))];
-  traces.push(theoryTrace("L(π*)", span(ks), [lStar, lStar], "#000000", "dash"));
-  return {
-    data: traces,
-    layout: {
-      title: { text: title },
-      xaxis: { title: { text: "iteration k" } },
-      yaxis: { title: { text: "L(π<sub>θk</sub>) = E<sub>ν*</sub>[V<sup>π</sup>]" } },
-      legend: { orientation: "h", x: 0, y: -0.22, xanchor: "left", yanchor: "top" },
-      margin: { l: 95, r: 30, t: 50, b: 40 },
-      plot_bgcolor: "#ffffff",
-      paper_bgcolor: "#ffffff",
-    },
-  };
+}
+
+/**
+ * Per k of one run group: how far neural PPO is from exact PPO. Top panels: |L(π_θk) − L(π^ex_k)|;
+ * the energy error E_{ν*}‖E_k − E^ex_k‖_∞ and its accumulated actor (Alg. 2), critic (Alg. 3)
+ * and drift parts, one panel per T.
+ */
+export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: number[]; title: string }): Figure {
+  const parts: [string, string, string][] = [
+    ["energyErrorInf", "E<sub>ν*</sub>‖E<sub>k</sub> − E<sup>ex</sup><sub>k</sub>‖<sub>∞</sub> (total)", "#000000"],
+    ["actorErrorInf", "accumulated actor error (Alg. 2)", PALETTE[0]],
+    ["criticErrorInf", "accumulated critic error (Alg. 3)", PALETTE[1]],
+    ["driftErrorInf", "drift (exact Q at π<sub>θ<sub>k</sub></sub> vs at π<sup>ex</sup><sub>k</sub>)", PALETTE[2]],
+    ["trackingL", "|L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|", PALETTE[3]],
+  ];
+  const traces: Trace[] = [];
+  opts.Ts.forEach((T, p) => {
+    const sel = rows.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m && r.T === T && r.init === "antisymmetric" && r.alpha0 === "shared");
+    const ks = [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b);
+    const axis = p === 0 ? {} : { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` };
+    for (const [col, label, color] of parts) {
+      const points = ks.map((k) => ({ x: k, ...meanAndStandardError(sel.filter((r) => r.k === k).map((r) => num(r[col]))) })).filter((pt) => pt.mean > 0);
+      traces.push(...bandedTraces(label, points, color, { ...axis, showlegend: p === 0, legendgroup: col, dash: col === "trackingL" ? "dot" : "solid" }));
+    }
+  });
+  return panels({
+    title: opts.title,
+    traces,
+    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = 2<sup>${Math.log2(T)}</sup>)` } }, y: { ...LOG_Y, ...(p === 0 ? { title: { text: "energy error (ν*-weighted sup over actions)" } } : { matches: "y" }) } })),
+  });
+}
+
+/** Ablations at one K: final gap against T for each (initialisation, α(0) per iteration). */
+export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number; title: string }): Figure {
+  const neural = runs.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m);
+  const combos = [...new Set(neural.map((r) => `${r.init}|${r.alpha0}`))].sort();
+  const Ts = [...new Set(neural.map((r) => r.T))].sort((a, b) => a - b);
+  const traces = combos.flatMap((c, i) => {
+    const [init, alpha0] = c.split("|");
+    const label = `${init} init, ${alpha0 === "shared" ? "shared α(0) (the paper)" : "fresh α(0) every k"}`;
+    return bandedTraces(label, pointsBy(neural.filter((r) => `${r.init}|${r.alpha0}` === c), (r) => r.T, (r) => r.finalGap), PALETTE[i], { dash: alpha0 === "shared" ? "solid" : "dash" });
+  });
+  const exact = runs.filter((r) => r.variant === "exact-ppo" && r.K === opts.K);
+  if (exact.length > 0) {
+    const g = mean(exact.map((r) => r.finalGap));
+    traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"));
+  }
+  return logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts });
+}
+
+/**
+ * The cautionary arm: min-, final- and average-iterate gaps against K per width, with π_0's gap,
+ * where Thm 4.9 says nothing (ill-conditioned features, fixed T).
+ */
+export function cautionaryFigure(runs: RunSummary[], opts: { title: string }): Figure {
+  const neural = runs.filter((r) => r.variant === "neural-ppo");
+  const exact = runs.filter((r) => r.variant === "exact-ppo");
+  const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
+  const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
+  const traces: Trace[] = [];
+  const kinds: [keyof RunSummary, string, string][] = [["finalGap", "final gap", "solid"], ["averageGap", "average over k < K", "dash"], ["minGap", "min over k ≤ K (includes π₀)", "dot"]];
+  widths.forEach((m, i) => {
+    for (const [key, label, dash] of kinds) traces.push(...bandedTraces(`m = ${m}: ${label}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.K, (r) => r[key] as number), PALETTE[i], { dash, legendgroup: `${m}${key}` }));
+  });
+  traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000"));
+  const start = mean(runs.map((r) => r.startGap));
+  traces.push(theoryTrace(`π₀ (uniform): gap ${start.toFixed(3)}`, span(Ks), [start, start], "#888888", "longdash"));
+  return logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: GAP_TITLE, traces, xValues: Ks });
+}
+
+/**
+ * Bounds against the data, per K: exact PPO's average gap with its Hoeffding bound, and neural
+ * PPO's min-gap with Thm 4.9's right side from the measured errors (revision's ε'_k). The
+ * figure labels come from the curve functions, so replacing one in `curves` relabels it.
+ */
+export function boundsFigure(runs: RunSummary[], opts: { title: string; curves?: ConvergenceCurves }): Figure {
+  const curves = opts.curves ?? theory;
+  const exact = runs.filter((r) => r.variant === "exact-ppo");
+  const neural = runs.filter((r) => r.variant === "neural-ppo");
+  const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
+  const traces: Trace[] = [
+    ...bandedTraces("exact PPO: average gap over k < K", pointsBy(exact, (r) => r.K, (r) => r.averageGap), "#000000"),
+    ...bandedTraces(`exact PPO: Hoeffding bound (${curveLabel(curves.exactPpoHoeffdingBound).slice(0, 60)})`, pointsBy(exact, (r) => r.K, (r) => r.hoeffdingBound), "#000000", { dash: "dash" }),
+  ];
+  if (neural.length > 0) {
+    traces.push(...bandedTraces("neural PPO: min-gap", pointsBy(neural, (r) => r.K, (r) => r.minGap), PALETTE[0]));
+    traces.push(...bandedTraces("neural PPO: Thm 4.9 with measured errors (revision ε'_k)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
+    traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "dot" }));
+  }
+  return logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks });
 }
 
 /** Min-gap at one K against β (log-log), with the ideal bound's optimal β marked. */
-export function betaFigure(runs: { beta: number; run: RunSummary }[], optimalBeta: number, title: string): Figure {
-  const keys = [...new Set(runs.map((r) => `${r.run.variant}|${r.run.m}`))];
-  const traces = keys.map((key, i) => {
+export function betaFigure(runs: RunSummary[], optimalBeta: number, title: string): Figure {
+  const keys = [...new Set(runs.map((r) => `${r.variant}|${r.m}`))];
+  const traces = keys.flatMap((key, i) => {
     const [variant, mText] = key.split("|");
-    const rs = runs.filter((r) => r.run.variant === variant && r.run.m === Number(mText));
-    const betas = [...new Set(rs.map((r) => r.beta))].sort((a, b) => a - b);
-    const stats = betas.map((b) => meanAndStandardError(rs.filter((r) => r.beta === b).map((r) => r.run.minGap)));
-    return measuredTrace(variant === "exact-ppo" ? "exact PPO" : `${variant}, m = ${mText}`, betas, stats.map((s) => s.mean), stats.map((s) => s.standardError), PALETTE[i % PALETTE.length]);
+    const rs = runs.filter((r) => r.variant === variant && r.m === Number(mText));
+    return bandedTraces(variant === "exact-ppo" ? "exact PPO" : `${variant}, m = ${mText}`, pointsBy(rs, (r) => r.beta, (r) => r.finalGap), PALETTE[i]);
   });
   const betas = runs.map((r) => r.beta);
-  const fig = logLogFigure({ title, xTitle: "β", yTitle: "min<sub>k≤K</sub> gap", traces, xValues: [Math.min(...betas), Math.max(...betas)] });
+  const fig = logLogFigure({ title, xTitle: "β", yTitle: "final gap", traces, xValues: [Math.min(...betas), Math.max(...betas)] });
   // β is not a power-of-two sweep: plain log ticks, and the bound's optimal β as a line.
-  fig.layout.xaxis = { title: { text: "β" }, type: "log" };
+  fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log" };
   fig.layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: optimalBeta, x1: optimalBeta, y0: 0, y1: 1, line: { color: "#888888", dash: "dot" } }];
   fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 1, yanchor: "bottom", text: "β* = √(M/log|A|) of the bound", showarrow: false, font: { size: 11, color: "#666666" } }];
   return fig;
+}
+
+/**
+ * Cor 4.10's requirements for each K of a run group (constants dropped), under the printed
+ * exponents and the root-MSE re-derivation (SPEC §9), beside the T and m that were run. The
+ * concentrability coefficients are the run's worst over k and replicas (the corollary needs
+ * them bounded along the whole run).
+ */
+export function cor410Table(rows: Row[], opts: { actions: number; radiusF: number; radiusQ: number; schedule: (K: number) => number; m: number; curves?: Pick<typeof theory, "cor410Printed" | "cor410RootMse"> }): Record<string, number | string>[] {
+  const curves = opts.curves ?? theory;
+  const neural = rows.filter((r) => r.variant === "neural-ppo" && r.m === opts.m);
+  const Ks = [...new Set(neural.map((r) => num(r.K)))].sort((a, b) => a - b);
+  return Ks.map((K) => {
+    const rs = neural.filter((r) => r.K === K && r.T === opts.schedule(K));
+    const worst = (c: string) => Math.max(...rs.map((r) => num(r[c])).filter(Number.isFinite));
+    const a = { K, radiusF: opts.radiusF, radiusQ: opts.radiusQ, phiStar: worst("phiStar"), psiStar: worst("psiStar"), varphiStar: worst("varphiStar"), actions: opts.actions };
+    const printed = curves.cor410Printed(a);
+    const rootMse = curves.cor410RootMse(a);
+    return {
+      K, "T run": opts.schedule(K), "T printed": printed.T, "T root-MSE": rootMse.T, "m run": opts.m,
+      "m_f printed": printed.widthF, "m_Q printed": printed.widthQ, "m_f root-MSE": rootMse.widthF, "m_Q root-MSE": rootMse.widthQ,
+      "max φ*": a.phiStar, "max ψ*": a.psiStar, "max ϕ*": a.varphiStar,
+    };
+  });
 }
