@@ -87,22 +87,25 @@ export function minimumIterations(theorem: "4.5" | "4.6", gamma?: number): numbe
  * Lemma 4.7's error term (NeurIPS numbering) with ϵ the ROOT-MSEs of the solvers (what
  * Cauchy–Schwarz supports; SPEC §6): ε_k = τ_{k+1}^{-1} ϵ_{k+1} φ*_k + β_k^{-1} ϵ'_k ψ*_k.
  */
-export function epsilonK(a: { tauNext: number; betaK: number; improveRootMse: number; evalRootMse: number; phiStar: number; psiStar: number }): number {
-  return (a.improveRootMse * a.phiStar) / a.tauNext + (a.evalRootMse * a.psiStar) / a.betaK;
-}
+export const epsilonK = labelled(
+  (a: { tauNext: number; betaK: number; improveRootMse: number; evalRootMse: number; phiStar: number; psiStar: number }): number => (a.improveRootMse * a.phiStar) / a.tauNext + (a.evalRootMse * a.psiStar) / a.betaK,
+  "ε_k = τ_{k+1}^-1·ϵ_{k+1}·φ*_k + β_k^-1·ϵ'_k·ψ*_k",
+);
 
 /** The NeurIPS ε'_k = |A|·τ_{k+1}^{-2}·ϵ²_{k+1} (ϵ²: the improvement MSE). */
-export function epsilonPrimeK(a: { tauNext: number; actions: number; improveMse: number }): number {
-  return (a.actions * a.improveMse) / a.tauNext ** 2;
-}
+export const epsilonPrimeK = labelled(
+  (a: { tauNext: number; actions: number; improveMse: number }): number => (a.actions * a.improveMse) / a.tauNext ** 2,
+  "ε'_k = |A|·τ_{k+1}^-2·ϵ²_{k+1} (NeurIPS)",
+);
 
 /**
  * The revision's ε'_k = 2|A|·τ_{k+1}^{-1}·ϵ_{k+1}·ϕ*_k (ϵ: the improvement root-MSE,
  * ϕ*_k = (Σ_s ν*(s)²/ν_k(s))^{1/2}), the bound of its Lemma 4.8 (policy-improvement l∞-error).
  */
-export function epsilonPrimeKRevision(a: { tauNext: number; actions: number; improveRootMse: number; varphiStar: number }): number {
-  return (2 * a.actions * a.improveRootMse * a.varphiStar) / a.tauNext;
-}
+export const epsilonPrimeKRevision = labelled(
+  (a: { tauNext: number; actions: number; improveRootMse: number; varphiStar: number }): number => (2 * a.actions * a.improveRootMse * a.varphiStar) / a.tauNext,
+  "ε'_k = 2|A|·τ_{k+1}^-1·ϵ_{k+1}·ϕ*_k (revision)",
+);
 
 /**
  * NeurIPS Lemma 4.8 (stepwise energy difference) as printed:
@@ -110,22 +113,25 @@ export function epsilonPrimeKRevision(a: { tauNext: number; actions: number; imp
  * ϵ² the improvement MSE under σ̃_k. `densityRatio` = 1 is the printed lemma; passing
  * max_s ν*(s)/ν_k(s) restores the change of measure ν_k → ν* its proof skips (notebook 03).
  */
-export function lemma48Bound(a: { tauNext: number; betaK: number; actions: number; improveMse: number; M: number; densityRatio?: number }): number {
-  return (2 * a.actions * (a.densityRatio ?? 1) * a.improveMse) / a.tauNext ** 2 + (2 * a.M) / a.betaK ** 2;
-}
+export const lemma48Bound = labelled(
+  (a: { tauNext: number; betaK: number; actions: number; improveMse: number; M: number; densityRatio?: number }): number => (2 * a.actions * (a.densityRatio ?? 1) * a.improveMse) / a.tauNext ** 2 + (2 * a.M) / a.betaK ** 2,
+  "2|A|τ_{k+1}^-2·ϵ²_{k+1} + 2β_k^-2·M",
+);
 
 /**
  * Thm 4.9 (NeurIPS numbering): min_{0≤k≤K}[L(π*) − L(π_θk)] ≤
  * (β² log|A| + M + β² Σ_{k<K}(ε_k + ε'_k)) / ((1−γ)·β·√K), with `sumEps` = Σ_{k<K}(ε_k + ε'_k).
  */
-export function theorem49Bound(K: number, beta: number, gamma: number, actions: number, M: number, sumEps: number): number {
-  return (beta ** 2 * Math.log(actions) + M + beta ** 2 * sumEps) / ((1 - gamma) * beta * Math.sqrt(K));
-}
+export const theorem49Bound = labelled(
+  (K: number, beta: number, gamma: number, actions: number, M: number, sumEps: number): number => (beta ** 2 * Math.log(actions) + M + beta ** 2 * sumEps) / ((1 - gamma) * beta * Math.sqrt(K)),
+  "(β² log|A| + M + β² Σ(ε_k + ε'_k))/((1−γ)β√K)",
+);
 
 /** Thm 4.9 with zero inner error: (β² log|A| + M)/((1−γ)β√K), minimised at β = √(M/log|A|). */
-export function theorem49IdealBound(K: number, beta: number, gamma: number, actions: number, M: number): number {
-  return theorem49Bound(K, beta, gamma, actions, M, 0);
-}
+export const theorem49IdealBound = labelled(
+  (K: number, beta: number, gamma: number, actions: number, M: number): number => theorem49Bound(K, beta, gamma, actions, M, 0),
+  "(β² log|A| + M)/((1−γ)β√K)",
+);
 
 /** The β minimising the ideal bound: √(M / log|A|). */
 export function theorem49OptimalBeta(M: number, actions: number): number {
@@ -141,27 +147,29 @@ export const horizonRate = labelled((K: number, c: number) => c * K ** -0.5, "c�
  * |(1 − (1 − ηλ)^T)/(Tηλ)|², for an eigenvalue λ = re + i·im of the solver's matrix
  * (lib/mdp/conditioning.ts: D^{1/2}KD^{1/2} for Alg. 2, the TD matrix for Alg. 3).
  */
-export function pathAverageResidualFraction(re: number, im: number, eta: number, T: number): number {
+export const pathAverageResidualFraction = labelled(function pathAverageResidualFraction(re: number, im: number, eta: number, T: number): number {
   const [zr, zi] = [1 - eta * re, -eta * im];
   const r = Math.hypot(zr, zi) ** T;
   const phi = T * Math.atan2(zi, zr);
   const [nr, ni] = [1 - r * Math.cos(phi), -r * Math.sin(phi)];
   return Math.hypot(nr, ni) ** 2 / (T * eta * Math.hypot(re, im)) ** 2;
-}
+}, "|(1 − (1 − ηλ)^T)/(Tηλ)|²");
 
 /** The same for the last iterate θ(T−1): |1 − ηλ|^{2(T−1)}. */
-export function lastIterateResidualFraction(re: number, im: number, eta: number, T: number): number {
-  return Math.hypot(1 - eta * re, eta * im) ** (2 * (T - 1));
-}
+export const lastIterateResidualFraction = labelled(
+  (re: number, im: number, eta: number, T: number): number => Math.hypot(1 - eta * re, eta * im) ** (2 * (T - 1)),
+  "|1 − ηλ|^2(T−1)",
+);
 
 /**
  * The limit of `pathAverageResidualFraction` for real λ = μ and η = T^{-1/2}: [(1 − e^{−x})/x]²
  * with x = μ√T (in general x = ηλT). Below x ≈ 1 a direction has barely moved; above, it keeps
  * ≈ 1/x², so an MSE made of directions with x ≫ 1 falls like T^{-1} (SPEC §9).
  */
-export function residualFractionLimit(x: number): number {
-  return x === 0 ? 1 : ((1 - Math.exp(-x)) / x) ** 2;
-}
+export const residualFractionLimit = labelled(
+  (x: number): number => x === 0 ? 1 : ((1 - Math.exp(-x)) / x) ** 2,
+  "[(1 − e^-x)/x]²",
+);
 
 /**
  * SPEC §9, a non-vacuous bound for exact PPO (π_{k+1} ∝ π_k·exp(Q^{π_k}/β_k), β_k = β√K), derived

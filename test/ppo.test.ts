@@ -1,18 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FiniteMdp } from "../lib/mdp/mdp";
-import { energyPolicy, evaluatePolicy, objective, optimalPolicy, stationaryDistribution } from "../lib/mdp/exact";
+import { energyPolicy, evaluatePolicy, kl, objective, optimalPolicy, row, stationaryDistribution } from "../lib/mdp/exact";
 import { garnet } from "../lib/mdp/generators";
 import { writeMdp } from "../lib/mdp/format";
 import { Rng } from "../lib/random";
-import { exactPpo } from "../lib/ppo/exact-ppo";
+import { exactPpo, exactPpoPropagation } from "../lib/ppo/exact-ppo";
+import { betaK } from "../lib/ppo/schedule";
+import { loadMdpInput } from "../lib/experiments/mdp-input";
 import { expectedKl, klMultiplier } from "../lib/ppo/trpo";
 import { lemma47 } from "../lib/ppo/propagation";
 import { runConvergence, validateConvergenceConfig } from "../lib/experiments/convergence";
 import { summariseRuns } from "../lib/report/convergence-figures";
+import * as theory from "../lib/theory";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "nppo-ppo-"));
 
@@ -114,4 +117,63 @@ test("convergence configs are validated", () => {
   assert.throws(() => validateConvergenceConfig({ ...ok, beta: 0 }), /beta must be > 0, got 0/);
   assert.throws(() => validateConvergenceConfig({ ...ok, horizons: [0] }), /horizons\[0\] must be >= 1, got 0/);
   assert.throws(() => validateConvergenceConfig({ ...ok, delta: -1 }), /delta must be > 0, got -1/);
+});
+
+test("exact PPO: the telescoped KL identity behind the Hoeffding bound holds to 1e-10, and the bound holds on every exact run", () => {
+  // Per state, KL(π*‖π_{k+1}) − KL(π*‖π_k) = −⟨Q_k, π*⟩/β_k + log E_{π_k}[e^{Q_k/β_k}] (exact), so with the
+  // performance difference L* − L(π_k) = (1−γ)^{-1}E_ν*⟨Q_k, π* − π_k⟩:
+  //   (1−γ)/β_k · Σ_k gap_k = E_ν*[KL(π*‖π_0)] − E_ν*[KL(π*‖π_K)] + Σ_k E_ν*[log E_{π_k} e^{Q_k/β_k} − ⟨π_k, Q_k⟩/β_k].
+  // Hoeffding bounds each bracket by E_ν*[span Q_k²]/(8β_k²): notebook 04's bound.
+  const mdps = ["data/mdp/garnet-s6-a2-onehot.json", "data/mdp/garnet-s4-a3.json", "data/mdp/garnet-s10-a4.json", "data/mdp/coverage-trap-s8-a3.json"].map((p) => loadMdpInput(p).mdp);
+  let checked = 0;
+  for (const mdp of mdps) {
+    const { states: S, actions: A } = mdp;
+    const opt = optimalPolicy(mdp);
+    const lStar = objective(opt.V, opt.nu);
+    for (const beta of [0.03, 0.1, 0.3, 1, 3]) {
+      for (const K of [1, 2, 4, 16, 64, 256]) {
+        const run = exactPpo(mdp, beta, K, opt.nu, lStar);
+        const bk = betaK(beta, K);
+        const ev = (pi: Float64Array) => { let t = 0; for (let s = 0; s < S; s++) t += opt.nu[s] * kl(row(opt.policy, s, A), row(pi, s, A)); return t; };
+        let lhs = 0;
+        let partition = 0;
+        for (let k = 0; k < K; k++) {
+          lhs += ((1 - mdp.gamma) / bk) * run.steps[k].gap;
+          const pi = energyPolicy(mdp, run.energies[k]);
+          for (let s = 0; s < S; s++) {
+            let z = 0;
+            let mean = 0;
+            const qmax = Math.max(...Array.from({ length: A }, (_, a) => run.qs[k][s * A + a]));
+            for (let a = 0; a < A; a++) {
+              z += pi[s * A + a] * Math.exp((run.qs[k][s * A + a] - qmax) / bk);
+              mean += (pi[s * A + a] * run.qs[k][s * A + a]) / bk;
+            }
+            partition += opt.nu[s] * (Math.log(z) + qmax / bk - mean);
+          }
+        }
+        const rhs = ev(energyPolicy(mdp, run.energies[0])) - ev(energyPolicy(mdp, run.energies[K])) + partition;
+        assert.ok(Math.abs(lhs - rhs) < 1e-10 * Math.max(1, Math.abs(lhs)), `${mdp.name}, β = ${beta}, K = ${K}: ${lhs} vs ${rhs}`);
+        const spans = exactPpoPropagation(mdp, beta, run, opt).map((p) => p.spanSq);
+        const bound = theory.exactPpoHoeffdingBound(K, beta, mdp.gamma, A, spans.reduce((s, v) => s + v, 0) / K);
+        const averageGap = run.steps.slice(0, K).reduce((s, x) => s + x.gap, 0) / K;
+        assert.ok(averageGap <= bound, `${mdp.name}, β = ${beta}, K = ${K}: average gap ${averageGap} > Hoeffding bound ${bound}`);
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 4 * 5 * 6);
+});
+
+test("well-conditioned smoke testbed: neural PPO's final gap at the larger T is below the smaller T's (tolerance from the replicas' spread)", async () => {
+  // garnet-s6-a2-onehot, antisymmetric init, K = 4: the same α(0) and sample-stream prefix at both T
+  // (common random numbers), so the per-replica difference is what is tested: its mean must exceed
+  // 3 standard errors of the paired differences.
+  const dir = tmp();
+  const res = await runConvergence({ mdp: "data/mdp/garnet-s6-a2-onehot.json", horizons: [4], beta: 0.3, widths: [16], iterations: [1024, 16384], replicas: 6, variants: ["neural-ppo"], radiusF: 6, radiusQ: 5, seed: 3, init: "antisymmetric" }, dir);
+  const final = (T: number) => res.rows.filter((r) => r.T === T && r.k === 4).sort((a, b) => (a.replica as number) - (b.replica as number)).map((r) => r.gap as number);
+  const diffs = final(1024).map((g, i) => g - final(16384)[i]);
+  const m = diffs.reduce((s, v) => s + v, 0) / diffs.length;
+  const se = Math.sqrt(diffs.reduce((s, v) => s + (v - m) ** 2, 0) / (diffs.length - 1) / diffs.length);
+  assert.ok(m > 3 * se, `final gap ${final(1024)} at T = 1024 vs ${final(16384)} at T = 16384: mean difference ${m}, s.e. ${se}`);
+  rmSync(dir, { recursive: true, force: true });
 });

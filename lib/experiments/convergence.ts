@@ -181,8 +181,8 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
   }, resultsDir);
 }
 
-/** SPEC §9: the conditioning of both solvers' problems at π_0 (uniform), for meta.json; empty without features. */
-function conditioningAtStart(mdp: FiniteMdp): Record<string, number> {
+/** SPEC §9: the conditioning of both solvers' problems at π_0 (uniform), for meta.json and notebook headers; empty without features. */
+export function conditioningAtStart(mdp: FiniteMdp): Record<string, number> {
   if (!mdp.features || !mdp.dim) return {};
   const pi = uniformPolicy(mdp);
   const nu = stationaryDistribution(mdp, pi).nu;

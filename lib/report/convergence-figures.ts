@@ -8,7 +8,7 @@ import type { Row } from "../experiments/results-io";
 import { fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
-import { Figure, logLogFigure, PALETTE, span, theoryTrace, Trace } from "./figures";
+import { Figure, logLogFigure, PALETTE, powerOfTwoTicks, span, theoryTrace, Trace } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
 
@@ -91,10 +91,10 @@ export interface Point {
   n: number;
 }
 
-/** Mean ± standard error over the runs sharing x, sorted by x. */
-export function pointsBy(runs: RunSummary[], x: (r: RunSummary) => number, y: (r: RunSummary) => number): Point[] {
-  const xs = [...new Set(runs.map(x))].sort((a, b) => a - b);
-  return xs.map((v) => ({ x: v, ...meanAndStandardError(runs.filter((r) => x(r) === v).map(y)) }));
+/** Mean ± standard error of y over the items sharing x, sorted by x. */
+export function pointsBy<R>(items: R[], x: (r: R) => number, y: (r: R) => number): Point[] {
+  const xs = [...new Set(items.map(x))].sort((a, b) => a - b);
+  return xs.map((v) => ({ x: v, ...meanAndStandardError(items.filter((r) => x(r) === v).map(y)) }));
 }
 
 /** A measured series: line and markers, with its 95% band (±1.96 s.e.) as a filled area. */
@@ -128,7 +128,7 @@ function panels(opts: { title: string; traces: Trace[]; axes: { x: Record<string
   const layout: Record<string, unknown> = {
     title: { text: opts.title },
     legend: { orientation: "h", x: 0, y: -0.2, xanchor: "left", yanchor: "top" },
-    margin: { l: 80, r: 30, t: 80, b: 40 },
+    margin: { l: 80, r: 30, t: 95, b: 40 },
     template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
     plot_bgcolor: "#ffffff",
     paper_bgcolor: "#ffffff",
@@ -141,7 +141,17 @@ function panels(opts: { title: string; traces: Trace[]; axes: { x: Record<string
   return { data: opts.traces, layout };
 }
 
-const LOG_Y = { type: "log", tickformat: ".1~e" };
+/** One tick format per log axis: decimal labels at 1, 2, 5 per decade (0.005, 0.01, 0.02, …). */
+const LOG_Y = { type: "log", tickformat: ".2~g", dtick: "D2" };
+/** Sequential colours (light to dark) for an ordered parameter such as T. */
+const SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a"];
+const pow2 = (v: number) => `2<sup>${Math.log2(v)}</sup>`;
+
+/** A figure whose title has a subtitle line needs room above the plot. */
+function roomForSubtitle(figure: Figure): Figure {
+  figure.layout.margin = { ...(figure.layout.margin as object), t: 95 };
+  return figure;
+}
 const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
 
 /** Slope of log mean against log x with its 95% CI (NaN fit when fewer than 3 positive points). */
@@ -170,10 +180,10 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
   const series: { label: string; points: Point[]; fit: PowerLawFit | null; color: string; dash?: string }[] = [];
   series.push({ label: "exact PPO (m = ∞, exact Q)", points: pointsBy(exact.filter((r) => Ks.includes(r.K)), (r) => r.K, pick), fit: null, color: "#000000" });
   opts.schedules.forEach((s, i) => series.push({ label: `neural PPO, ${s.label}`, points: pointsBy(neural.filter((r) => r.T === s.T(r.K)), (r) => r.K, pick), fit: null, color: PALETTE[i % PALETTE.length] }));
-  opts.fixedT.forEach((T, i) => series.push({ label: `neural PPO, T = 2^${Math.log2(T)} fixed`, points: pointsBy(neural.filter((r) => r.T === T), (r) => r.K, pick), fit: null, color: PALETTE[(opts.schedules.length + i) % PALETTE.length], dash: "dot" }));
+  opts.fixedT.forEach((T, i) => series.push({ label: `neural PPO, T = ${pow2(T)} fixed`, points: pointsBy(neural.filter((r) => r.T === T), (r) => r.K, pick), fit: null, color: PALETTE[(opts.schedules.length + i) % PALETTE.length], dash: "dot" }));
   for (const s of series) s.fit = slopeOf(s.points);
   const traces = series.flatMap((s) => bandedTraces(`${s.label}${s.fit ? ` (slope ${s.fit.slope.toFixed(2)})` : ""}`, s.points, s.color, { dash: s.dash }));
-  const figure = logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks });
+  const figure = roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks }));
   return { figure, series: series.map(({ label, points, fit }) => ({ label, points, fit })) };
 }
 
@@ -189,7 +199,7 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
   const traces: Trace[] = [];
   widths.forEach((m, i) => traces.push(...bandedTraces(`m = ${m}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.T, (r) => r.finalGap), PALETTE[i])));
   const byM = Ts.filter((T) => neural.filter((r) => r.T === T).map((r) => r.m).filter((v, i, a) => a.indexOf(v) === i).length > 1);
-  byM.forEach((T, i) => traces.push(...bandedTraces(`T = 2^${Math.log2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), PALETTE[(widths.length + i) % PALETTE.length], { xaxis: "x2", yaxis: "y2", dash: "dash" })));
+  byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, i + SEQUENTIAL.length - byM.length)], { xaxis: "x2", yaxis: "y2", dash: "dash" })));
   if (exact.length > 0) {
     const g = mean(exact.map((r) => r.finalGap));
     traces.push({ ...theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"), legendgroup: "exact" });
@@ -199,8 +209,8 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
     title: opts.title,
     traces,
     axes: [
-      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", dtick: Math.log10(4), tickformat: "~s" }, y: { ...LOG_Y, title: { text: `final gap at K = ${opts.K}` } } },
-      { x: { title: { text: "width m" }, type: "log", dtick: Math.log10(2), tickformat: "~s" }, y: { ...LOG_Y, matches: "y" } },
+      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", ...powerOfTwoTicks(Ts) }, y: { ...LOG_Y, title: { text: `final gap at K = ${opts.K}` } } },
+      { x: { title: { text: "width m" }, type: "log", ...powerOfTwoTicks(widths) }, y: { ...LOG_Y, matches: "y" } },
     ],
   });
 }
@@ -250,27 +260,36 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
     const g = mean(exact.map((r) => r.finalGap));
     traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"));
   }
-  return logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts });
+  return roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts }));
 }
 
 /**
- * The cautionary arm: min-, final- and average-iterate gaps against K per width, with π_0's gap,
- * where Thm 4.9 says nothing (ill-conditioned features, fixed T).
+ * The cautionary arm, one panel per width: final-, average- and min-iterate gaps against K,
+ * with π_0's gap (above it, a run ended worse than it started) and exact PPO, on a linear
+ * axis; where `runs` hold an antisymmetric arm at a width, its final gap is drawn there too.
  */
 export function cautionaryFigure(runs: RunSummary[], opts: { title: string }): Figure {
   const neural = runs.filter((r) => r.variant === "neural-ppo");
   const exact = runs.filter((r) => r.variant === "exact-ppo");
-  const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
+  const widths = [...new Set(neural.filter((r) => r.init === "paper").map((r) => r.m))].sort((a, b) => a - b);
   const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
-  const traces: Trace[] = [];
-  const kinds: [keyof RunSummary, string, string][] = [["finalGap", "final gap", "solid"], ["averageGap", "average over k < K", "dash"], ["minGap", "min over k ≤ K (includes π₀)", "dot"]];
-  widths.forEach((m, i) => {
-    for (const [key, label, dash] of kinds) traces.push(...bandedTraces(`m = ${m}: ${label}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.K, (r) => r[key] as number), PALETTE[i], { dash, legendgroup: `${m}${key}` }));
-  });
-  traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000"));
   const start = mean(runs.map((r) => r.startGap));
-  traces.push(theoryTrace(`π₀ (uniform): gap ${start.toFixed(3)}`, span(Ks), [start, start], "#888888", "longdash"));
-  return logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: GAP_TITLE, traces, xValues: Ks });
+  const traces: Trace[] = [];
+  const kinds: [keyof RunSummary, string, string][] = [["finalGap", "final gap", PALETTE[1]], ["averageGap", "average over k < K", PALETTE[0]], ["minGap", "min over k ≤ K (includes π₀)", PALETTE[2]]];
+  widths.forEach((m, p) => {
+    const axis = p === 0 ? {} : { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` };
+    const paperRuns = neural.filter((r) => r.m === m && r.init === "paper");
+    for (const [key, label, color] of kinds) traces.push(...bandedTraces(`paper init: ${label}`, pointsBy(paperRuns, (r) => r.K, (r) => r[key] as number), color, { ...axis, showlegend: p === 0, legendgroup: String(key) }));
+    const anti = neural.filter((r) => r.m === m && r.init === "antisymmetric");
+    if (anti.length > 0) traces.push(...bandedTraces("antisymmetric init: final gap", pointsBy(anti, (r) => r.K, (r) => r.finalGap), PALETTE[3], { ...axis, dash: "dash", legendgroup: "anti" }));
+    traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000", { ...axis, showlegend: p === 0, legendgroup: "exact" }));
+    traces.push({ ...theoryTrace(`π₀ (uniform): gap ${start.toFixed(3)}`, span(Ks), [start, start], "#888888", "longdash"), ...axis, showlegend: p === 0, legendgroup: "start" });
+  });
+  return panels({
+    title: opts.title,
+    traces,
+    axes: widths.map((m, p) => ({ x: { title: { text: `horizon K (m = ${m})` }, type: "log", ...powerOfTwoTicks(Ks) }, y: { title: { text: p === 0 ? GAP_TITLE : "" }, range: [0, Math.max(...neural.map((r) => r.finalGap), start) * 1.15], ...(p > 0 ? { matches: "y" } : {}) } })),
+  });
 }
 
 /**
@@ -292,7 +311,10 @@ export function boundsFigure(runs: RunSummary[], opts: { title: string; curves?:
     traces.push(...bandedTraces("neural PPO: Thm 4.9 with measured errors (revision ε'_k)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
     traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "dot" }));
   }
-  return logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks });
+  const figure = roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks }));
+  // Gaps near 0.01 and bounds near 1000 on one axis: powers of ten, one format.
+  figure.layout.yaxis = { ...(figure.layout.yaxis as object), dtick: 1, tickformat: "", exponentformat: "power" };
+  return figure;
 }
 
 /** Min-gap at one K against β (log-log), with the ideal bound's optimal β marked. */
@@ -301,14 +323,15 @@ export function betaFigure(runs: RunSummary[], optimalBeta: number, title: strin
   const traces = keys.flatMap((key, i) => {
     const [variant, mText] = key.split("|");
     const rs = runs.filter((r) => r.variant === variant && r.m === Number(mText));
-    return bandedTraces(variant === "exact-ppo" ? "exact PPO" : `${variant}, m = ${mText}`, pointsBy(rs, (r) => r.beta, (r) => r.finalGap), PALETTE[i]);
+    return bandedTraces(variant === "exact-ppo" ? "exact PPO" : `neural PPO, m = ${mText}`, pointsBy(rs, (r) => r.beta, (r) => r.finalGap), variant === "exact-ppo" ? "#000000" : PALETTE[i % PALETTE.length]);
   });
-  const betas = runs.map((r) => r.beta);
-  const fig = logLogFigure({ title, xTitle: "β", yTitle: "final gap", traces, xValues: [Math.min(...betas), Math.max(...betas)] });
-  // β is not a power-of-two sweep: plain log ticks, and the bound's optimal β as a line.
-  fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log" };
+  const betas = [...new Set(runs.map((r) => r.beta))].sort((a, b) => a - b);
+  const fig = roomForSubtitle(logLogFigure({ title, xTitle: "β", yTitle: "final gap", traces, xValues: [betas[0], betas[betas.length - 1]] }));
+  // β is not a power-of-two sweep: ticks at the values run and at the bound's optimal β.
+  const ticks = [...betas, optimalBeta].sort((a, b) => a - b);
+  fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log", tickvals: ticks, ticktext: ticks.map((b) => (b === optimalBeta ? `β* = ${b.toFixed(1)}` : String(b))) };
   fig.layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: optimalBeta, x1: optimalBeta, y0: 0, y1: 1, line: { color: "#888888", dash: "dot" } }];
-  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 1, yanchor: "bottom", text: "β* = √(M/log|A|) of the bound", showarrow: false, font: { size: 11, color: "#666666" } }];
+  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 1, yanchor: "bottom", xanchor: "right", text: "β* = √(M/log|A|), the bound's best β", showarrow: false, font: { size: 11, color: "#666666" } }];
   return fig;
 }
 
@@ -328,9 +351,10 @@ export function cor410Table(rows: Row[], opts: { actions: number; radiusF: numbe
     const a = { K, radiusF: opts.radiusF, radiusQ: opts.radiusQ, phiStar: worst("phiStar"), psiStar: worst("psiStar"), varphiStar: worst("varphiStar"), actions: opts.actions };
     const printed = curves.cor410Printed(a);
     const rootMse = curves.cor410RootMse(a);
+    const big = (v: number) => v.toExponential(2);
     return {
-      K, "T run": opts.schedule(K), "T printed": printed.T, "T root-MSE": rootMse.T, "m run": opts.m,
-      "m_f printed": printed.widthF, "m_Q printed": printed.widthQ, "m_f root-MSE": rootMse.widthF, "m_Q root-MSE": rootMse.widthQ,
+      K, "T run": opts.schedule(K), "T printed": big(printed.T), "T root-MSE": big(rootMse.T), "m run": opts.m,
+      "m_f printed": big(printed.widthF), "m_Q printed": big(printed.widthQ), "m_f root-MSE": big(rootMse.widthF), "m_Q root-MSE": big(rootMse.widthQ),
       "max φ*": a.phiStar, "max ψ*": a.psiStar, "max ϕ*": a.varphiStar,
     };
   });
