@@ -15,12 +15,12 @@ import { join, relative, resolve } from "node:path";
 import { parseScale, SCALE_ENV } from "../lib/experiments/scale";
 import { ConfigError } from "../lib/experiments/validate";
 import { REPO_ROOT } from "../lib/experiments/provenance";
-import { runNotebook } from "../lib/report/notebook-runner";
+import { runNotebook } from "../tools/notebook-runner";
 import { pruneResults } from "../lib/experiments/prune";
 import { mergeResults } from "../lib/experiments/merge";
 import { writeReport } from "../lib/report/findings";
-import { etaLine, recordTiming } from "../lib/report/timings";
-import { EXPORT_ENV, startExportServer } from "../lib/report/export-server";
+import { etaLine, recordTiming } from "../tools/timings";
+import { EXPORT_ENV, startExportServer } from "../tools/export-server";
 
 interface Args {
   scale: string;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runNotebook } from "../lib/report/notebook-runner";
+import { runNotebook } from "../tools/notebook-runner";
 
 const fixture = (name: string) => join(__dirname, "fixtures", name);
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../lib/experiments/provenance";
-import { libHash, notebookFingerprint } from "../lib/report/staleness";
+import { libHash, notebookFingerprint } from "../tools/staleness";
 
 test("every committed notebook's outputs were made, at paper scale, from its current source and the current lib/", () => {
   const lib = libHash();

@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
-import { freePort } from "../../lib/report/notebook-runner";
+import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
 import { runMain, staysLocal, stopServer, tally, waitForServer } from "./harness";
 

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
-import { freePort } from "../../lib/report/notebook-runner";
+import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
 import { runMain, stopServer, tally, waitForServer } from "./harness";
 

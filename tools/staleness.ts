@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { hashSourceFiles, REPO_ROOT } from "../experiments/provenance";
+import { hashSourceFiles, REPO_ROOT } from "../lib/experiments/provenance";
 
 function sources(dir: string): string[] {
   return readdirSync(dir)
