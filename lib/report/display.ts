@@ -12,16 +12,15 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import * as dfd from "danfojs";
 import { REPO_ROOT } from "../experiments/provenance";
 import type { Figure } from "./figures";
+import { figuresDir } from "./output-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
 import { installSendQueue } from "./zmq-send-queue";
 
 installSendQueue();
-
-export const FIGURES_DIR = join(REPO_ROOT, "figures");
 
 type MimeBundle = Record<string, string>;
 
@@ -110,21 +109,38 @@ function figureTitle(figure: Figure): string {
 
 /**
  * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
- * when `name` is given, write figures/<name>.png and figures/<name>.svg (not under
- * NPPO_WRITE_FILES=0, which `npm run reproduce -- --no-write` sets).
+ * when `name` is given, write <name>.png and <name>.svg where this run's files go
+ * (output-files.ts: scratch/figures/ by default, figures/ only for `npm run reproduce` at
+ * paper scale, nowhere under NPPO_WRITE_FILES=none).
  */
 export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
   const width = opts.width ?? 820;
   const height = opts.height ?? 520;
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
-  if (exporter && opts.name && process.env.NPPO_WRITE_FILES !== "0") {
-    mkdirSync(FIGURES_DIR, { recursive: true });
-    writeFileSync(join(FIGURES_DIR, `${opts.name}.png`), await exporter.png(figure, width, height, 2));
-    writeFileSync(join(FIGURES_DIR, `${opts.name}.svg`), await exporter.svg(figure, width, height));
+  const dir = figuresDir();
+  if (exporter && opts.name && dir) {
+    await saveFigure(figure, join(dir, `${opts.name}.png`), { width, height });
+    await saveFigure(figure, join(dir, `${opts.name}.svg`), { width, height });
   }
   const id = `nppo-${createHash("sha256").update(json(figure)).digest("hex").slice(0, 12)}`;
   sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(figure) }));
+}
+
+/**
+ * Write a figure to `path` on purpose, wherever NPPO_WRITE_FILES points: a .png (twice the
+ * pixel size, as the committed figures) or an .svg (a relative path is taken from the
+ * notebook's folder). Needs Chromium (static-image.ts).
+ */
+export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
+  const width = opts.width ?? 820;
+  const height = opts.height ?? 520;
+  const format = extname(path).toLowerCase();
+  if (format !== ".png" && format !== ".svg") throw new RangeError(`saveFigure: path must end in .png or .svg, got ${JSON.stringify(path)}`);
+  const exporter = await staticExporter();
+  if (!exporter) throw new Error(staticExportUnavailableReason());
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, format === ".png" ? await exporter.png(figure, width, height, 2) : await exporter.svg(figure, width, height));
 }
 
 /** Rows (as written by the experiments) to a danfojs DataFrame. */
