@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadMdp, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
 import { buildTestbed, MDP_DIR, TESTBEDS } from "../lib/mdp/testbeds";
 import { REPO_ROOT } from "../lib/experiments/provenance";
+import { tempDir } from "./temp";
 
 const good = () => ({
   name: "tiny",
@@ -47,7 +47,7 @@ test("a valid file loads with the right shapes and round-trips through the write
   assert.equal(mdp.actions, 2);
   assert.equal(mdp.dim, 3);
   assert.equal(mdp.transitions[(1 * 2 + 1) * 2 + 1], 0.75);
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   writeMdp(join(dir, "t.json"), mdp);
   assert.deepEqual(loadMdp(join(dir, "t.json")), mdp);
   assert.deepEqual(mdpToJson(mdp), good());
@@ -67,7 +67,7 @@ test("a file that is not a JSON object is rejected", () => {
 });
 
 test("unreadable and non-JSON files are rejected with the path", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   writeFileSync(join(dir, "broken.json"), "{ not json");
   assert.throws(() => loadMdp(join(dir, "broken.json")), /broken.json: not valid JSON/);
   assert.throws(() => loadMdp(join(dir, "missing.json")), /missing.json: cannot read the file \(ENOENT\)/);
@@ -96,7 +96,7 @@ test("CLI `exact` prints the documented JSON for every shipped testbed", () => {
 });
 
 test("CLI `exact` on invalid input: exit 2, one line on stderr, no stack trace", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   const o = good();
   o.gamma = 1.5;
   writeFileSync(join(dir, "bad.json"), JSON.stringify(o));

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FiniteMdp } from "../lib/mdp/mdp";
 import { energyPolicy, evaluatePolicy, objective, optimalPolicy, stationaryDistribution } from "../lib/mdp/exact";
@@ -13,8 +12,9 @@ import { expectedKl, klMultiplier } from "../lib/ppo/trpo";
 import { lemma47 } from "../lib/ppo/propagation";
 import { runConvergence, validateConvergenceConfig } from "../lib/experiments/convergence";
 import { summariseRuns } from "../lib/report/convergence-figures";
+import { tempDir } from "./temp";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "nppo-ppo-"));
+const tmp = () => tempDir("ppo");
 
 test("exact PPO on a bandit is exponential weights: π_k ∝ exp(k(1−γ)r/(β√K))", () => {
   const r = [0.3, -0.2, 0.9, 0.1];

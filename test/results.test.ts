@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
@@ -13,6 +12,7 @@ import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/
 import { parseScale } from "../lib/experiments/scale";
 import { figureBundle, tableBundle, toDataFrame, plotlyServerPaths } from "../lib/report/display";
 import { logLogFigure, powerOfTwoTicks } from "../lib/report/figures";
+import { tempDir } from "./temp";
 
 const backend = { backend: "cpu" as const, chosenBy: "test", tfjsVersion: "test" };
 
@@ -26,7 +26,7 @@ test("CSV round-trips float64 exactly, quotes strings, refuses non-finite values
 });
 
 test("atomic write leaves no temp file and replaces the whole file", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  const dir = tempDir("test");
   const path = join(dir, "a", "f.txt");
   writeFileAtomic(path, "one");
   writeFileAtomic(path, "two");
@@ -35,7 +35,7 @@ test("atomic write leaves no temp file and replaces the whole file", () => {
 });
 
 test("cache: an unchanged config is read back, not recomputed; key ignores key order", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  const dir = tempDir("test");
   let calls = 0;
   const compute = () => {
     calls++;
@@ -70,8 +70,8 @@ test("power-law fit recovers an exact exponent; constant fit; mean and standard 
 
 test("network sweep (smoke): rows per width × replica, positive errors, same seed ⇒ byte-identical CSV", async () => {
   const config = { widths: [32, 128], replicas: 3, dim: 4, points: 5, radius: 0.5, mdpSeed: 3, seed: 4 };
-  const a = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-a-")));
-  const b = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-b-")));
+  const a = await runNetworkSweep(config, tempDir("a"));
+  const b = await runNetworkSweep(config, tempDir("b"));
   assert.equal(a.rows.length, 6);
   assert.ok(a.rows.every((r) => (r.ntkMaxError as number) > 0 && (r.linearisationGap as number) >= 0));
   assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
@@ -129,7 +129,7 @@ test("an experiment's code version covers exactly its lib/ import closure, witho
 });
 
 test("prune keeps the result folders a notebook names and deletes the rest", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-prune-"));
+  const dir = tempDir("prune");
   const results = join(dir, "results");
   for (const k of ["aaa", "bbb"]) writeFileAtomic(join(results, "exp", k, "meta.json"), "{}");
   const nb = join(dir, "n.ipynb");
@@ -139,7 +139,7 @@ test("prune keeps the result folders a notebook names and deletes the rest", () 
 });
 
 test("merge copies complete result folders from shard stores, skips partial and existing ones", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-merge-"));
+  const dir = tempDir("merge");
   const shard = join(dir, "shard1");
   writeFileAtomic(join(shard, "exp", "done", "results.csv"), "a\n1\n");
   writeFileAtomic(join(shard, "exp", "done", "meta.json"), "{}");
