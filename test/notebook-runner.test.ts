@@ -30,3 +30,8 @@ test("a kernel that dies mid-cell fails the notebook instead of hanging", async 
   assert.equal(run.failure?.index, 0);
   assert.match(run.failure!.error, /kernel (exited|died)/);
 });
+
+test("in the kernel, danfojs-node's readCSV reads a file and a results folder loads with its dtypes (tslab's TypeScript 5.0 compiles both)", async () => {
+  const run = await runNotebook(fixture("dataframes.ipynb"), { write: false });
+  assert.equal(run.ok, true, run.failure?.error);
+});

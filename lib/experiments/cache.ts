@@ -11,7 +11,7 @@ import { dirname, join, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
 import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
-import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
+import { ColumnType, columnTypes, readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
 const LOCK_POLL_MS = 2000;
@@ -144,6 +144,8 @@ export interface Meta {
   config: unknown;
   provenance: Provenance;
   rows: number;
+  /** Each column's type (absent in folders written before it was recorded). */
+  columns?: Record<string, ColumnType>;
 }
 
 export interface CachedResult {
@@ -177,10 +179,11 @@ export async function runCached(
   const dir = join(resultsDirectory, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
-  if (existsSync(metaPath) && existsSync(csvPath)) {
+  const readBack = (): CachedResult => {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
-    return { rows: readCsv(csvPath), meta, dir, fromCache: true };
-  }
+    return { rows: readCsv(csvPath, meta.columns), meta, dir, fromCache: true };
+  };
+  if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
   // Another live process computing the same key (two notebooks sharing a config): wait for
   // it and read its results, rather than compute them twice or fail.
   let release: () => void;
@@ -195,12 +198,12 @@ export async function runCached(
       if (!announced) process.stdout.write(`${e.message.split(";")[0].replace(REPO_ROOT + sep, "")}: waiting for it\n`);
       announced = true;
       await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-      if (existsSync(metaPath) && existsSync(csvPath)) return { rows: readCsv(csvPath), meta: JSON.parse(readFileSync(metaPath, "utf8")) as Meta, dir, fromCache: true };
+      if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
     }
   }
   try {
     const rows = await compute();
-    const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length };
+    const meta: Meta = { experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length, columns: columnTypes(rows) };
     writeFileAtomic(csvPath, toCsv(rows));
     writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     return { rows, meta, dir, fromCache: false };

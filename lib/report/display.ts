@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
-import * as dfd from "danfojs";
+import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../experiments/provenance";
 import type { Figure } from "./figures";
 import { figuresDir } from "./output-files";
@@ -153,10 +153,19 @@ function formatValue(v: unknown, digits: number): string {
   return String(v);
 }
 
+/**
+ * What a table needs of a DataFrame. Structural, because danfojs-node's operations (head,
+ * loc, query) return its base DataFrame class, which its DataFrame type does not accept.
+ */
+export interface TableLike {
+  columns: string[];
+  values: unknown;
+}
+
 /** The HTML and plain-text rendering of a DataFrame (pure). */
-export function tableBundle(df: dfd.DataFrame, opts: { caption?: string; digits?: number } = {}): MimeBundle {
+export function tableBundle(df: TableLike, opts: { caption?: string; digits?: number } = {}): MimeBundle {
   const digits = opts.digits ?? 4;
-  const columns = df.columns as string[];
+  const columns = df.columns;
   const values = df.values as unknown[][];
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = values.map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatValue(v, digits))}</td>`).join("")}</tr>`).join("\n");
@@ -170,7 +179,7 @@ export function tableBundle(df: dfd.DataFrame, opts: { caption?: string; digits?
 }
 
 /** Show a danfojs DataFrame (or rows) as an HTML table, with a plain-text fallback. */
-export function showTable(table: dfd.DataFrame | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
+export function showTable(table: TableLike | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
   const df = Array.isArray(table) ? toDataFrame(table) : table;
   sendDisplay(tableBundle(df, opts));
 }
