@@ -10,7 +10,7 @@ import { REPO_ROOT } from "../lib/experiments/provenance";
 import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
 import { parseScale } from "../lib/experiments/scale";
-import { figureBundle, tableBundle, toDataFrame, plotlyServerPaths } from "../lib/report/display";
+import { BUNDLE_CANDIDATES, figureBundle, plotlyLocation, tableBundle, toDataFrame } from "../lib/report/display";
 import { logLogFigure, powerOfTwoTicks } from "../lib/report/figures";
 import { tempDir } from "./temp";
 
@@ -99,8 +99,28 @@ test("figure bundle: static PNG inside the HTML and as image/png, script loads p
   assert.match(b["text/html"], /"files\/" \+ paths\[i\]/);
   assert.match(b["text/html"], /window\.Plotly \|\| window\.moduleName/);
   assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
-  assert.equal(plotlyServerPaths()[0], "node_modules/plotly.js-dist-min/plotly.min.js");
+  assert.ok(!b["text/html"].includes(REPO_ROOT), "no folder of this machine in the output");
+  assert.match(b["text/html"], /"bundle":"node_modules\/plotly.js-dist-min\/plotly.min.js"/);
   assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);
+});
+
+test("the page finds the plotly bundle from its own URL in classic Notebook, Notebook 7 and JupyterLab", () => {
+  const candidates = new Function(`return ${BUNDLE_CANDIDATES}`)() as (pathname: string, base: string, up: string | null, bundle: string) => string[];
+  const B = "node_modules/plotly.js-dist-min/plotly.min.js";
+  const { bundle, up } = plotlyLocation(join(REPO_ROOT, "notebooks"));
+  assert.deepEqual([bundle, up], [B, ".."]);
+  assert.equal(plotlyLocation(REPO_ROOT).up, "");
+  assert.equal(plotlyLocation("/").up, null);
+  // Server started in the repository: the first path tried is the bundle.
+  for (const page of ["/notebooks/notebooks/01-x.ipynb", "/lab/tree/notebooks/01-x.ipynb", "/lab/workspaces/auto-x/tree/notebooks/01-x.ipynb", "/doc/tree/notebooks/01-x.ipynb"]) {
+    assert.equal(candidates(page, "/", "..", B)[0], B, page);
+  }
+  // Behind a base URL (JupyterHub), from a server root above the repository, and for a copy one folder deeper.
+  assert.deepEqual(candidates("/user/ann/lab/tree/src/nppo/notebooks/01%20x.ipynb", "/user/ann/", "..", B), [`src/nppo/${B}`, `src/nppo/notebooks/${B}`, `src/${B}`, B]);
+  assert.deepEqual(candidates("/notebooks/notebooks/_browser_check/x.ipynb", "/", "..", B), [`notebooks/${B}`, `notebooks/_browser_check/${B}`, B]);
+  // No notebook in the URL (another viewer) or a kernel outside the repository: walk up, then the server root.
+  assert.deepEqual(candidates("/tree", "/", "..", B), [B]);
+  assert.deepEqual(candidates("/notebooks/a/b.ipynb", "/", null, B), [`a/${B}`, B]);
 });
 
 test("table bundle renders a danfojs DataFrame as an HTML table", () => {

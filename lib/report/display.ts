@@ -2,8 +2,9 @@
  * Showing figures and tables in the tslab kernel (STACK.md). A figure is sent as ONE
  * display message carrying several MIME types, so each front end picks what it can show:
  *  - text/html: the static PNG inside a <div>, plus a script that loads the pinned plotly
- *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet) and replaces the
- *    image by the interactive plot. Where scripts do not run (untrusted notebooks, GitHub)
+ *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet; the path is found
+ *    from the page's URL, so outputs name no folder of the machine that made them) and
+ *    replaces the image by the interactive plot. Where scripts do not run (untrusted notebooks, GitHub)
  *    the image stays.
  *  - image/png: the same static image, for viewers that skip HTML;
  *  - text/plain: the title.
@@ -39,16 +40,38 @@ function sendDisplay(data: MimeBundle): void {
 }
 
 /**
- * Paths, relative to possible Jupyter server roots, at which the server may serve the plotly
- * bundle: relative to the repository root first, then to each of its ancestors.
+ * Where the browser finds the pinned plotly bundle, as machine-independent relative paths:
+ * `bundle` from the repository root, and `up` from the notebook's folder (the kernel's working
+ * directory) to the repository root ("..", or null when the kernel runs outside the
+ * repository). The page combines them with the notebook's own URL (BUNDLE_CANDIDATES).
  */
-export function plotlyServerPaths(): string[] {
-  const rel = relative(REPO_ROOT, plotlyBundlePath()).split(sep).join("/");
-  const parts = REPO_ROOT.split(sep).filter((p) => p.length > 0);
-  const out = [rel];
-  for (let i = parts.length - 1; i >= 0; i--) out.push(`${parts.slice(i).join("/")}/${rel}`);
-  return out;
+export function plotlyLocation(cwd: string = process.cwd()): { bundle: string; up: string | null } {
+  const up = relative(cwd, REPO_ROOT).split(sep).join("/");
+  return { bundle: relative(REPO_ROOT, plotlyBundlePath()).split(sep).join("/"), up: /^(\.\.(\/\.\.)*)?$/.test(up) ? up : null };
 }
+
+/**
+ * Browser-side (ES5, a string so that no compiler touches it): the server paths to try for
+ * the bundle, given the page's path and base URL. Classic Notebook 6 and Notebook 7 show a
+ * notebook at <base>notebooks/<path>, JupyterLab 4 at <base>lab/tree/<path> (or
+ * lab/workspaces/<name>/tree/<path>, doc/tree/<path>): the repository root is `up` from the
+ * notebook's folder; then, as Node resolves node_modules, every folder from the notebook's up
+ * to the server root. Without a notebook path in the URL, the server root only.
+ */
+export const BUNDLE_CANDIDATES = `function (pathname, base, up, bundle) {
+  var path = pathname.indexOf(base) === 0 ? pathname.slice(base.length) : pathname.replace(/^\\//, "");
+  var m = /^(?:notebooks|(?:lab|doc)(?:\\/workspaces\\/[^\\/]+)?\\/tree)\\/(.+\\.ipynb)$/.exec(path);
+  var dirs = m ? m[1].split("/").slice(0, -1) : [];
+  var out = [];
+  function add(d) { var p = (d.length ? d.join("/") + "/" : "") + bundle; if (out.indexOf(p) < 0) out.push(p); }
+  if (m && up !== null) {
+    var d = dirs.slice(), inside = true;
+    up.split("/").forEach(function (s) { if (s === "..") { if (d.length) d.pop(); else inside = false; } });
+    if (inside) add(d);
+  }
+  for (var i = dirs.length; i >= 0; i--) add(dirs.slice(0, i));
+  return out;
+}`;
 
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -63,7 +86,7 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
   if (!el || el.id !== ${json(opts.id)}) el = document.getElementById(${json(opts.id)});
   if (!el) return;
   var fig = ${json({ data: figure.data, layout: { ...figure.layout, width: undefined, height: opts.height, autosize: true } })};
-  var paths = ${json(plotlyServerPaths())};
+  var where = ${json(plotlyLocation())};
   function draw(P) {
     var holder = document.createElement("div");
     el.appendChild(holder);
@@ -78,6 +101,7 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
   if (cfg) { try { base = JSON.parse(cfg.textContent).baseUrl || base; } catch (e) {} }
   else if (document.body && document.body.getAttribute("data-base-url")) { base = document.body.getAttribute("data-base-url"); }
   if (base.charAt(base.length - 1) !== "/") base += "/";
+  var paths = (${BUNDLE_CANDIDATES})(window.location.pathname, base, where.up, where.bundle);
   // plotly.js 4.1.2's bundle defines no AMD module and assigns its export to
   // window.moduleName (a placeholder left in its UMD wrapper), so a plain script tag is used
   // even where requirejs exists, and the export is looked up under both names.
