@@ -131,6 +131,12 @@ function figureTitle(figure: Figure): string {
   return typeof t === "string" ? t : t?.text ?? "figure";
 }
 
+/** Pixel size: as asked, else the figure's own layout size, else 820 × 520. */
+function figureSize(figure: Figure, opts: { width?: number; height?: number }): { width: number; height: number } {
+  const own = (v: unknown) => (typeof v === "number" ? v : undefined);
+  return { width: opts.width ?? own(figure.layout.width) ?? 820, height: opts.height ?? own(figure.layout.height) ?? 520 };
+}
+
 /**
  * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
  * when `name` is given, write <name>.png and <name>.svg where this run's files go
@@ -138,8 +144,7 @@ function figureTitle(figure: Figure): string {
  * paper scale, nowhere under NPPO_WRITE_FILES=none).
  */
 export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
-  const width = opts.width ?? 820;
-  const height = opts.height ?? 520;
+  const { width, height } = figureSize(figure, opts);
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
   const dir = figuresDir();
@@ -157,8 +162,7 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
  * notebook's folder). Needs Chromium (static-image.ts).
  */
 export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
-  const width = opts.width ?? 820;
-  const height = opts.height ?? 520;
+  const { width, height } = figureSize(figure, opts);
   const format = extname(path).toLowerCase();
   if (format !== ".png" && format !== ".svg") throw new RangeError(`saveFigure: path must end in .png or .svg, got ${JSON.stringify(path)}`);
   const exporter = await staticExporter();
