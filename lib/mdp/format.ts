@@ -68,6 +68,17 @@ class Issues {
     return null;
   }
 
+  /**
+   * The array at `field` (of `length`) as numbers, or null after recording every entry that is
+   * not a finite number (then no rule about the whole vector is checked).
+   */
+  numbers(v: unknown, field: string, length: number, like: string): number[] | null {
+    const xs = this.array(v, field, length, like);
+    if (!xs) return null;
+    const out = xs.map((x, i) => this.finite(x, `${field}[${i}]`));
+    return out.every((x): x is number => x !== null) ? out : null;
+  }
+
   throwIfAny(): void {
     if (this.list.length > 0) throw new MdpFormatError(this.list, this.more);
   }
@@ -97,19 +108,14 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
     T!.forEach((row, s) => {
       const acts = s === 0 ? first : issues.array(row, `transitions[${s}]`, A, "the number of actions of transitions[0]");
       acts?.forEach((dist, a) => {
-        const probs = issues.array(dist, `transitions[${s}][${a}]`, S, "the number of states");
+        const probs = issues.numbers(dist, `transitions[${s}][${a}]`, S, "the number of states");
         if (!probs) return;
-        let sum = 0;
-        let complete = true;
-        probs.forEach((v, s2) => {
-          const field = `transitions[${s}][${a}][${s2}]`;
-          const x = issues.finite(v, field);
-          if (x === null) return void (complete = false);
-          if (x < 0) issues.add(field, `must be >= 0, got ${x}`);
-          transitions[(s * A + a) * S + s2] = x;
-          sum += x;
+        probs.forEach((x, s2) => {
+          if (x < 0) issues.add(`transitions[${s}][${a}][${s2}]`, `must be >= 0, got ${x}`);
         });
-        if (complete && Math.abs(sum - 1) > ROW_SUM_TOLERANCE) issues.add(`transitions[${s}][${a}]`, `must sum to 1 (±${ROW_SUM_TOLERANCE}), got ${sum}`);
+        transitions.set(probs, (s * A + a) * S);
+        const sum = probs.reduce((t, x) => t + x, 0);
+        if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) issues.add(`transitions[${s}][${a}]`, `must sum to 1 (±${ROW_SUM_TOLERANCE}), got ${sum}`);
       });
     });
   }
@@ -137,17 +143,11 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
       F!.forEach((row, s) => {
         const acts = s === 0 ? F0 : issues.array(row, `features[${s}]`, A, "the number of actions in transitions");
         acts?.forEach((vec, a) => {
-          const xs = issues.array(vec, `features[${s}][${a}]`, d, "the dimension of features[0][0]");
+          const xs = issues.numbers(vec, `features[${s}][${a}]`, d, "the dimension of features[0][0]");
           if (!xs) return;
-          let norm = 0;
-          let complete = true;
-          xs.forEach((v, k) => {
-            const x = issues.finite(v, `features[${s}][${a}][${k}]`);
-            if (x === null) return void (complete = false);
-            features![(s * A + a) * d + k] = x;
-            norm += x * x;
-          });
-          if (complete && Math.abs(Math.sqrt(norm) - 1) > UNIT_NORM_TOLERANCE) issues.add(`features[${s}][${a}]`, `must have unit l2 norm (±${UNIT_NORM_TOLERANCE}), got ${Math.sqrt(norm)}`);
+          features!.set(xs, (s * A + a) * d);
+          const norm = Math.sqrt(xs.reduce((t, x) => t + x * x, 0));
+          if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) issues.add(`features[${s}][${a}]`, `must have unit l2 norm (±${UNIT_NORM_TOLERANCE}), got ${norm}`);
         });
       });
     }
