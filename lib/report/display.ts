@@ -4,8 +4,8 @@
  *  - text/html: the static PNG inside a <div>, plus a script that loads the pinned plotly
  *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet; the path is found
  *    from the page's URL, so outputs name no folder of the machine that made them) and
- *    replaces the image by the interactive plot. Where scripts do not run (untrusted notebooks, GitHub)
- *    the image stays.
+ *    replaces the image by the interactive plot. Where scripts do not run (untrusted
+ *    notebooks, GitHub) the image stays.
  *  - image/png: the same static image, for viewers that skip HTML;
  *  - text/plain: the title.
  * tslab's public `display` sends one MIME type per call, so this uses its internal
@@ -157,9 +157,9 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
 }
 
 /**
- * Write a figure to `path` on purpose, wherever NPPO_WRITE_FILES points: a .png (twice the
- * pixel size, as the committed figures) or an .svg (a relative path is taken from the
- * notebook's folder). Needs Chromium (static-image.ts).
+ * Write a figure to `path` on purpose, whatever NPPO_WRITE_FILES says: a .png (twice the
+ * pixel size, as the committed figures) or an .svg; a relative path is taken from the
+ * notebook's folder. Needs Chromium (static-image.ts).
  */
 export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
   const { width, height } = figureSize(figure, opts);

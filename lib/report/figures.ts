@@ -81,7 +81,7 @@ export function withVerticalLine(figure: Figure, x: number, label: string): Figu
   return { ...figure, layout: { ...figure.layout, shapes, annotations } };
 }
 
-const SUPERSCRIPT_MINUS = "\u2212";
+const MINUS = "\u2212";
 
 /** `m`·10^`k` as a number, without the rounding of m * 10 ** k (2e-7, not 2.0000000000000002e-7). */
 const scaled = (m: number, k: number) => Number(`${m}e${k}`);
@@ -98,7 +98,7 @@ export function logTicks(values: number[]): { tickvals: number[]; ticktext: stri
   const kLo = Math.floor(Math.log10(lo)) - 1;
   const kHi = Math.ceil(Math.log10(hi)) + 1;
   const decades = Math.log10(hi / lo);
-  const power = (k: number) => `10<sup>${k < 0 ? SUPERSCRIPT_MINUS : ""}${Math.abs(k)}</sup>`;
+  const power = (k: number) => `10<sup>${k < 0 ? MINUS : ""}${Math.abs(k)}</sup>`;
   if (decades > 3) {
     const step = Math.max(1, Math.ceil(decades / 8));
     const ks: number[] = [];
@@ -123,7 +123,7 @@ export function logTicks(values: number[]): { tickvals: number[]; ticktext: stri
  * `x^2` superscripts, with a true minus sign. Unicode (ϵ, φ*, ‖ν‖, τ⁻²) passes through.
  */
 export function mathLabel(text: string): string {
-  const minus = (t: string) => t.replace(/-/g, SUPERSCRIPT_MINUS);
+  const minus = (t: string) => t.replace(/-/g, MINUS);
   return text
     .replace(/_\{([^}]*)\}/g, "<sub>$1</sub>")
     .replace(/_([A-Za-z0-9∞])/g, "<sub>$1</sub>")
