@@ -44,6 +44,7 @@ test("bands: a closed polygon from lo to hi, filled, off the legend; measured 95
   assert.equal(b.fill, "toself");
   assert.equal(b.fillcolor, withAlpha("#0072B2", 0.18));
   assert.equal(b.fillcolor, "rgba(0, 114, 178, 0.18)");
+  assert.throws(() => withAlpha("blue", 0.5), /color must be "#rrggbb", got "blue"/);
   assert.equal(b.showlegend, false);
   const [band, line] = measuredBandTraces("m = 64", [1, 2], [1, 2], [1, 0.1], "#D55E00");
   assert.deepEqual(band.y, [1 + 1.96, 2 + 0.196, 2 - 0.196, 0.1]);

@@ -163,6 +163,7 @@ export function withSubtitle(figure: Figure, subtitle: string): Figure {
 
 /** `color` (#rrggbb) with transparency `alpha`. */
 export function withAlpha(color: string, alpha: number): string {
+  if (!/^#[0-9a-fA-F]{6}$/.test(String(color))) throw new RangeError(`color must be "#rrggbb", got ${JSON.stringify(color)}`);
   const n = parseInt(color.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
