@@ -16,6 +16,16 @@ export function meanAndStandardError(values: ArrayLike<number>): { mean: number;
   return { mean, standardError: Math.sqrt(ss / (n - 1) / n), n };
 }
 
+/** Mean of the values (non-empty). */
+export function mean(values: ArrayLike<number>): number {
+  return meanAndStandardError(values).mean;
+}
+
+/** Standard error of the mean: sample s.d./√n (0 when n = 1). */
+export function standardError(values: ArrayLike<number>): number {
+  return meanAndStandardError(values).standardError;
+}
+
 /** Two-sided 97.5% quantile of Student's t with `dof` degrees of freedom (table, then normal). */
 export function tQuantile975(dof: number): number {
   const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];

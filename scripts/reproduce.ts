@@ -1,26 +1,30 @@
 /**
  * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...]`:
- * executes every notebook in notebooks/ in order in the tslab kernel (no Python needed),
- * writing their outputs in place and their figures to figures/ (--no-write: neither). --prune then deletes the
+ * executes the companion's notebooks (tools/companion-notebooks.json; or the ones named) in
+ * order in the tslab kernel (no Python needed). At paper scale it writes their outputs in
+ * place and their figures and findings to figures/ (the only run that does: its kernels get
+ * NPPO_WRITE_FILES=committed); at another scale the notebooks are left alone and figures and
+ * findings go to scratch/figures/; --no-write writes none of them. --prune then deletes the
  * result folders under data/results/ that no notebook output refers to (stale code versions,
  * other scales). --jobs N runs N notebooks at a time (they do not depend on each other; each
  * kernel uses one core). --shard i/n runs the notebooks whose index ≡ i−1 (mod n), for
  * spreading a sweep over machines; --merge copies the result folders of shard stores into
  * data/results/ before running (every notebook then reads its results from the cache). After
  * a full run that writes, figures/REPORT.md is assembled from the notebooks' findings.
- * Parses arguments and calls lib/ only.
+ * Parses arguments and calls lib/ and tools/ only.
  */
-import { readdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { parseScale, SCALE_ENV } from "../lib/experiments/scale";
 import { ConfigError } from "../lib/experiments/validate";
 import { REPO_ROOT } from "../lib/experiments/provenance";
-import { runNotebook } from "../lib/report/notebook-runner";
+import { runNotebook } from "../tools/notebook-runner";
 import { pruneResults } from "../lib/experiments/prune";
 import { mergeResults } from "../lib/experiments/merge";
 import { writeReport } from "../lib/report/findings";
-import { etaLine, recordTiming } from "../lib/report/timings";
-import { EXPORT_ENV, startExportServer } from "../lib/report/export-server";
+import { etaLine, recordTiming } from "../tools/timings";
+import { allNotebooks, companionNotebooks } from "../tools/companion";
+import { WRITE_FILES_ENV, WriteTarget } from "../lib/report/output-files";
+import { EXPORT_ENV, startExportServer } from "../tools/export-server";
 
 interface Args {
   scale: string;
@@ -63,25 +67,32 @@ function parseArgs(argv: string[]): Args {
     else if (a.endsWith(".ipynb")) only.push(resolve(a));
     else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...])`);
   }
-  if (prune && (!write || only.length > 0 || shard)) throw new ConfigError("--prune needs a full run that writes the notebooks (no --no-write, --shard or notebook list)");
-  return { scale: parseScale(scale, "--scale"), write, prune, jobs, shard, merge, only };
+  const parsed = parseScale(scale, "--scale");
+  if (prune && (!write || parsed !== "paper" || only.length > 0 || shard)) throw new ConfigError("--prune needs a full paper-scale run that writes the notebooks (no --no-write, --scale smoke, --shard or notebook list)");
+  return { scale: parsed, write, prune, jobs, shard, merge, only };
 }
 
 async function main(): Promise<number> {
   const { scale, write, prune, jobs, shard, merge, only } = parseArgs(process.argv.slice(2));
   if (merge.length > 0) process.stderr.write(`merged ${mergeResults(merge)} result folders from ${merge.length} shard stores\n`);
-  const dir = join(REPO_ROOT, "notebooks");
-  const all = only.length > 0 ? only : readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
+  let all = only;
+  if (only.length === 0) {
+    const companion = companionNotebooks();
+    if (companion.missing.length > 0) process.stderr.write(`listed in tools/companion-notebooks.json, not present, skipped: ${companion.missing.join(", ")}\n`);
+    all = companion.present;
+  }
   const notebooks = shard ? all.filter((_, i) => i % shard[1] === shard[0] - 1) : all;
+  // Only a paper-scale run may replace the committed record; another scale writes scratch files.
+  const target: WriteTarget = !write ? "none" : scale === "paper" ? "committed" : "scratch";
+  if (target === "scratch") process.stderr.write(`scale ${scale}: notebooks are left as they are; figures and findings go to scratch/figures/\n`);
   const start = Date.now();
   let failed = 0;
   // One browser for every figure of the run, shared by all kernels.
   const exportServer = await startExportServer();
   if (exportServer.url === null) process.stderr.write(`${exportServer.reason}; notebooks will show interactive plots only\n`);
-  const kernelEnv: Record<string, string> = { [SCALE_ENV]: scale };
+  // Always set, overriding the caller's environment: kernels write committed files only when this run says so.
+  const kernelEnv: Record<string, string> = { [SCALE_ENV]: scale, [WRITE_FILES_ENV]: target };
   if (exportServer.url) kernelEnv[EXPORT_ENV] = exportServer.url;
-  // --no-write leaves the working tree alone: no notebook, figure or findings file changes.
-  if (!write) kernelEnv.NPPO_WRITE_FILES = "0";
   const queue = [...notebooks];
   process.stderr.write(`${notebooks.length} notebooks at scale ${scale}: ${etaLine(notebooks.map((p) => relative(REPO_ROOT, p)), scale, jobs)}\n`);
   const worker = async () => {
@@ -95,9 +106,9 @@ async function main(): Promise<number> {
         last = Date.now();
         process.stderr.write(`  ${name}: ${text.trim()}\n`);
       };
-      const run = await runNotebook(path, { env: kernelEnv, write, onDisplay });
+      const run = await runNotebook(path, { env: kernelEnv, write: target === "committed", onDisplay });
       if (run.ok) {
-        recordTiming(name, scale, run.seconds);
+        if (target === "committed") recordTiming(name, scale, run.seconds);
         process.stderr.write(`✔ ${name} in ${run.seconds.toFixed(1)} s${queue.length > 0 ? ` — ${etaLine(queue.map((p) => relative(REPO_ROOT, p)), scale, jobs)}` : ""}\n`);
       }
       else {
@@ -112,12 +123,13 @@ async function main(): Promise<number> {
     if (exportServer.url) await exportServer.close();
   }
   process.stderr.write(`${notebooks.length - failed} notebooks passed, ${failed} failed, ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
-  if (write && failed === 0 && !shard && only.length === 0) {
+  if (target === "committed" && failed === 0 && !shard && only.length === 0) {
     writeReport(`Scale: ${scale}. Every number below was computed by \`npm run reproduce\` from the notebooks named; their first outputs give the git commit, versions and seeds.`);
     process.stderr.write("wrote figures/REPORT.md\n");
   }
   if (prune && failed === 0) {
-    const removed = pruneResults(notebooks);
+    // Results a notebook of the user's own printed are referenced too.
+    const removed = pruneResults(allNotebooks());
     process.stderr.write(`pruned ${removed.length} result folders no notebook refers to\n`);
   }
   return failed === 0 ? 0 : 1;

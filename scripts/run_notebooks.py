@@ -4,12 +4,17 @@
 Usage: JUPYTER_PATH=$PWD/jupyter python3 scripts/run_notebooks.py [--scale smoke|paper]
            [--out DIR] [--expect-failure] [notebook.ipynb ...]
 
+Without notebooks named, runs the companion's own (tools/companion-notebooks.json). The
+notebooks in place are never written (executed copies go to --out), and the kernels write
+their figure files to scratch/figures/ at most (lib/report/output-files.ts).
+
 Exits 1 when any cell fails, printing the notebook, the cell's index and source, and the
 error (tslab writes errors to stderr only, and nbconvert's own message is then empty, so
 the cell's stderr and error outputs are printed here). --expect-failure inverts the exit
 code: CI uses it on a notebook built to fail, to prove that failures are caught.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -57,6 +62,15 @@ def run(path: Path, out_dir: Path | None, timeout: int) -> bool:
     return ok
 
 
+def companion_notebooks() -> list[Path]:
+    """The companion's own notebooks (tools/companion-notebooks.json) that exist, in order."""
+    names = json.loads((ROOT / "tools" / "companion-notebooks.json").read_text())["notebooks"]
+    missing = [n for n in names if not (ROOT / "notebooks" / n).exists()]
+    if missing:
+        print(f"listed in tools/companion-notebooks.json, not present, skipped: {', '.join(missing)}", file=sys.stderr)
+    return [ROOT / "notebooks" / n for n in names if n not in missing]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("notebooks", nargs="*")
@@ -66,8 +80,11 @@ def main() -> int:
     parser.add_argument("--expect-failure", action="store_true")
     args = parser.parse_args()
     os.environ["NPPO_SCALE"] = args.scale
+    # Only `npm run reproduce` writes the committed figures and findings.
+    if os.environ.get("NPPO_WRITE_FILES") != "none":
+        os.environ["NPPO_WRITE_FILES"] = "scratch"
     os.environ.setdefault("JUPYTER_PATH", str(ROOT / "jupyter"))
-    paths = [Path(p).resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(p).resolve() for p in args.notebooks] or companion_notebooks()
     out_dir = Path(args.out).resolve() if args.out else None
     results = [run(p, out_dir, args.timeout) for p in paths]
     passed = sum(results)

@@ -1,7 +1,6 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { loadMdpInput } from "../lib/experiments/mdp-input";
@@ -12,9 +11,8 @@ import { Rng } from "../lib/random";
 import { runSolver } from "../lib/solvers/solvers";
 import { runEvaluation, runImprovement } from "../lib/experiments/solver-sweeps";
 import { pathAverageResidualFraction, residualFractionLimit } from "../lib/theory";
+import { tempDir } from "./temp";
 
-const dirs: string[] = [];
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function sigmaTilde(path: string) {
   const { mdp } = loadMdpInput(path);
@@ -129,8 +127,7 @@ test("one-hot testbed, noiseless full-batch limit: the float64 kernel leaves [(1
 });
 
 test("improvement and evaluation record their conditioning in meta.json (equal to an independent computation) and a directions table", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-cond-"));
-  dirs.push(dir);
+  const dir = tempDir("cond");
   const config = { mdp: "data/mdp/garnet-s4-a3.json", widths: [16], iterations: [64, 256], replicas: 2, radius: 3, seed: 2 };
   const { mdp, pi, sigmaTilde: st, sigma } = sigmaTilde(config.mdp);
   const imp = await runImprovement(config, dir);

@@ -1,17 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { parseCsv } from "../lib/experiments/results-io";
+import { tempDir } from "./temp";
 
 const config: SolverSweepConfig = {
   mdp: "data/mdp/garnet-s4-a3.json", widths: [16, 32], iterations: [16, 128], replicas: 3, radius: { realizabilityMultiple: 1.5 }, seed: 7,
 };
-const tmp = () => mkdtempSync(join(tmpdir(), "nppo-exp-"));
+const tmp = () => tempDir("exp");
 
 for (const [name, run] of [["improvement", runImprovement], ["evaluation", runEvaluation]] as const) {
   test(`${name} (smoke): one row per (m, T, replica), finite errors, errors fall with T, same seed ⇒ identical CSV`, async () => {

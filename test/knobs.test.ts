@@ -1,7 +1,6 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "../lib/random";
 import { forward, initNetwork } from "../lib/network";
@@ -16,14 +15,9 @@ import { runConvergence, validateConvergenceConfig } from "../lib/experiments/co
 import { parseCsv, Row } from "../lib/experiments/results-io";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { initBackend } from "../lib/backend";
+import { tempDir } from "./temp";
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "nppo-knobs-"));
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = () => tempDir("knobs");
 
 /** float64 kernels to rounding, float32 ones to float32 tolerance (as in test/solvers.test.ts). */
 const tolerance: Record<string, number> = { reference: 0, f64: 1e-11, fast: 1e-5, tfjs: 1e-4 };

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadMdp, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
+import { loadMdp, MAX_REPORTED_ISSUES, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
 import { buildTestbed, MDP_DIR, TESTBEDS } from "../lib/mdp/testbeds";
 import { REPO_ROOT } from "../lib/experiments/provenance";
+import { tempDir } from "./temp";
 
 const good = () => ({
   name: "tiny",
@@ -47,7 +47,7 @@ test("a valid file loads with the right shapes and round-trips through the write
   assert.equal(mdp.actions, 2);
   assert.equal(mdp.dim, 3);
   assert.equal(mdp.transitions[(1 * 2 + 1) * 2 + 1], 0.75);
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   writeMdp(join(dir, "t.json"), mdp);
   assert.deepEqual(loadMdp(join(dir, "t.json")), mdp);
   assert.deepEqual(mdpToJson(mdp), good());
@@ -61,13 +61,51 @@ for (const [name, mutate, message] of bad) {
   });
 }
 
+test("every violated rule is reported, one line each, and each mistake once", () => {
+  const o: any = good();
+  o.gamma = 1.5;
+  o.transitions[1][0] = [0.25, 0.5];
+  o.transitions[0][1] = [1, 0, 0];
+  o.rewards[0][1] = "x";
+  o.features[1][1] = [0.6, 0.8, 0.1];
+  o.extra = true;
+  try {
+    parseMdp(o, "f.json");
+    assert.fail("accepted");
+  } catch (e) {
+    assert.ok(e instanceof MdpFormatError);
+    assert.deepEqual(e.issues, [
+      'f.json: unknown field "extra" (allowed: name, description, gamma, transitions, rewards, features)',
+      "f.json: gamma must be in (0, 1), got 1.5",
+      "f.json: transitions[0][1] must have length 2 (the number of states), got 3",
+      "f.json: transitions[1][0] must sum to 1 (±1e-9), got 0.75",
+      'f.json: rewards[0][1] must be a finite number, got "x"',
+      "f.json: features[1][1] must have unit l2 norm (±1e-9), got 1.004987562112089",
+    ]);
+    assert.equal(e.message, e.issues.join("\n"));
+  }
+});
+
+test("a file with many broken entries lists the first MAX_REPORTED_ISSUES and counts the rest", () => {
+  const S = 30;
+  const o = { name: "big", gamma: 0.9, transitions: Array.from({ length: S }, () => [Array(S).fill(0)]), rewards: Array.from({ length: S }, () => [0]) };
+  assert.throws(() => parseMdp(o, "f.json"), (e: unknown) => {
+    assert.ok(e instanceof MdpFormatError);
+    assert.equal(e.issues.length, MAX_REPORTED_ISSUES);
+    const lines = e.message.split("\n");
+    assert.equal(lines.length, MAX_REPORTED_ISSUES + 1);
+    assert.equal(lines[lines.length - 1], `f.json: … and ${S - MAX_REPORTED_ISSUES} more (the first ${MAX_REPORTED_ISSUES} are listed)`);
+    return true;
+  });
+});
+
 test("a file that is not a JSON object is rejected", () => {
   assert.throws(() => parseMdp([1, 2], "f.json"), /f.json: the file must hold a JSON object, got an array/);
   assert.throws(() => parseMdp(null, "f.json"), /f.json: the file must hold a JSON object, got null/);
 });
 
 test("unreadable and non-JSON files are rejected with the path", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   writeFileSync(join(dir, "broken.json"), "{ not json");
   assert.throws(() => loadMdp(join(dir, "broken.json")), /broken.json: not valid JSON/);
   assert.throws(() => loadMdp(join(dir, "missing.json")), /missing.json: cannot read the file \(ENOENT\)/);
@@ -96,7 +134,7 @@ test("CLI `exact` prints the documented JSON for every shipped testbed", () => {
 });
 
 test("CLI `exact` on invalid input: exit 2, one line on stderr, no stack trace", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-mdp-"));
+  const dir = tempDir("mdp");
   const o = good();
   o.gamma = 1.5;
   writeFileSync(join(dir, "bad.json"), JSON.stringify(o));

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runNotebook } from "../lib/report/notebook-runner";
+import { runNotebook } from "../tools/notebook-runner";
 
 const fixture = (name: string) => join(__dirname, "fixtures", name);
 
@@ -29,4 +29,9 @@ test("a kernel that dies mid-cell fails the notebook instead of hanging", async 
   assert.equal(run.ok, false);
   assert.equal(run.failure?.index, 0);
   assert.match(run.failure!.error, /kernel (exited|died)/);
+});
+
+test("in the kernel, danfojs-node's readCSV reads a file and a results folder loads with its dtypes (tslab's TypeScript 5.0 compiles both)", async () => {
+  const run = await runNotebook(fixture("dataframes.ipynb"), { write: false });
+  assert.equal(run.ok, true, run.failure?.error);
 });

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FiniteMdp } from "../lib/mdp/mdp";
 import { energyPolicy, evaluatePolicy, kl, objective, optimalPolicy, row, stationaryDistribution } from "../lib/mdp/exact";
@@ -16,8 +15,9 @@ import { lemma47 } from "../lib/ppo/propagation";
 import { runConvergence, validateConvergenceConfig } from "../lib/experiments/convergence";
 import { summariseRuns } from "../lib/report/convergence-figures";
 import * as theory from "../lib/theory";
+import { tempDir } from "./temp";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "nppo-ppo-"));
+const tmp = () => tempDir("ppo");
 
 test("exact PPO on a bandit is exponential weights: π_k ∝ exp(k(1−γ)r/(β√K))", () => {
   const r = [0.3, -0.2, 0.9, 0.1];
@@ -175,5 +175,4 @@ test("well-conditioned smoke testbed: neural PPO's final gap at the larger T is 
   const m = diffs.reduce((s, v) => s + v, 0) / diffs.length;
   const se = Math.sqrt(diffs.reduce((s, v) => s + (v - m) ** 2, 0) / (diffs.length - 1) / diffs.length);
   assert.ok(m > 3 * se, `final gap ${final(1024)} at T = 1024 vs ${final(16384)} at T = 16384: mean difference ${m}, s.e. ${se}`);
-  rmSync(dir, { recursive: true, force: true });
 });

@@ -1,8 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { runConvergence, ConvergenceConfig } from "../lib/experiments/convergence";
 import { loadMdpInput } from "../lib/experiments/mdp-input";
 import { CHECKS, propagationRows } from "../lib/experiments/propagation";
@@ -13,6 +10,7 @@ import { exactPpo, exactPpoPropagation } from "../lib/ppo/exact-ppo";
 import { lemma47, oneStepDescent } from "../lib/ppo/propagation";
 import { Rng } from "../lib/random";
 import * as theory from "../lib/theory";
+import { tempDir } from "./temp";
 
 const twoByTwo = { states: 2, actions: 2 } as FiniteMdp;
 
@@ -78,7 +76,7 @@ for (const mdpFile of ["data/mdp/garnet-s4-a3.json", "data/mdp/coverage-trap-s8-
       mdp: mdpFile, horizons: [2, 6], beta: 0.1, widths: [16, 64], iterations: 128, replicas: 2,
       variants: ["exact-ppo", "neural-ppo", "neural-trpo"], radiusF: 3, radiusQ: 2, delta: 0.05, seed: 3,
     };
-    const res = await runConvergence(config, mkdtempSync(join(tmpdir(), "nppo-prop-")));
+    const res = await runConvergence(config, tempDir("prop"));
     const rows = propagationRows(res.rows, loadMdpInput(mdpFile).mdp.actions);
     const neural = rows.filter((r) => r.variant !== "exact-ppo");
     // Every check appears for the neural variants; every update row of every run is checked.

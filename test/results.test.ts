@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
 import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
@@ -11,8 +10,9 @@ import { REPO_ROOT } from "../lib/experiments/provenance";
 import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, summarise } from "../lib/stats";
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
 import { parseScale } from "../lib/experiments/scale";
-import { figureBundle, tableBundle, toDataFrame, plotlyServerPaths } from "../lib/report/display";
+import { BUNDLE_CANDIDATES, figureBundle, plotlyLocation, tableBundle, toDataFrame } from "../lib/report/display";
 import { logLogFigure, powerOfTwoTicks } from "../lib/report/figures";
+import { tempDir } from "./temp";
 
 const backend = { backend: "cpu" as const, chosenBy: "test", tfjsVersion: "test" };
 
@@ -26,7 +26,7 @@ test("CSV round-trips float64 exactly, quotes strings, refuses non-finite values
 });
 
 test("atomic write leaves no temp file and replaces the whole file", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  const dir = tempDir("test");
   const path = join(dir, "a", "f.txt");
   writeFileAtomic(path, "one");
   writeFileAtomic(path, "two");
@@ -35,7 +35,7 @@ test("atomic write leaves no temp file and replaces the whole file", () => {
 });
 
 test("cache: an unchanged config is read back, not recomputed; key ignores key order", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-test-"));
+  const dir = tempDir("test");
   let calls = 0;
   const compute = () => {
     calls++;
@@ -70,8 +70,8 @@ test("power-law fit recovers an exact exponent; constant fit; mean and standard 
 
 test("network sweep (smoke): rows per width × replica, positive errors, same seed ⇒ byte-identical CSV", async () => {
   const config = { widths: [32, 128], replicas: 3, dim: 4, points: 5, radius: 0.5, mdpSeed: 3, seed: 4 };
-  const a = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-a-")));
-  const b = await runNetworkSweep(config, mkdtempSync(join(tmpdir(), "nppo-b-")));
+  const a = await runNetworkSweep(config, tempDir("a"));
+  const b = await runNetworkSweep(config, tempDir("b"));
   assert.equal(a.rows.length, 6);
   assert.ok(a.rows.every((r) => (r.ntkMaxError as number) > 0 && (r.linearisationGap as number) >= 0));
   assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
@@ -99,8 +99,28 @@ test("figure bundle: static PNG inside the HTML and as image/png, script loads p
   assert.match(b["text/html"], /"files\/" \+ paths\[i\]/);
   assert.match(b["text/html"], /window\.Plotly \|\| window\.moduleName/);
   assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
-  assert.equal(plotlyServerPaths()[0], "node_modules/plotly.js-dist-min/plotly.min.js");
+  assert.ok(!b["text/html"].includes(REPO_ROOT), "no folder of this machine in the output");
+  assert.match(b["text/html"], /"bundle":"node_modules\/plotly.js-dist-min\/plotly.min.js"/);
   assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);
+});
+
+test("the page finds the plotly bundle from its own URL in classic Notebook, Notebook 7 and JupyterLab", () => {
+  const candidates = new Function(`return ${BUNDLE_CANDIDATES}`)() as (pathname: string, base: string, up: string | null, bundle: string) => string[];
+  const B = "node_modules/plotly.js-dist-min/plotly.min.js";
+  const { bundle, up } = plotlyLocation(join(REPO_ROOT, "notebooks"));
+  assert.deepEqual([bundle, up], [B, ".."]);
+  assert.equal(plotlyLocation(REPO_ROOT).up, "");
+  assert.equal(plotlyLocation("/").up, null);
+  // Server started in the repository: the first path tried is the bundle.
+  for (const page of ["/notebooks/notebooks/01-x.ipynb", "/lab/tree/notebooks/01-x.ipynb", "/lab/workspaces/auto-x/tree/notebooks/01-x.ipynb", "/doc/tree/notebooks/01-x.ipynb"]) {
+    assert.equal(candidates(page, "/", "..", B)[0], B, page);
+  }
+  // Behind a base URL (JupyterHub), from a server root above the repository, and for a copy one folder deeper.
+  assert.deepEqual(candidates("/user/ann/lab/tree/src/nppo/notebooks/01%20x.ipynb", "/user/ann/", "..", B), [`src/nppo/${B}`, `src/nppo/notebooks/${B}`, `src/${B}`, B]);
+  assert.deepEqual(candidates("/notebooks/notebooks/_browser_check/x.ipynb", "/", "..", B), [`notebooks/${B}`, `notebooks/_browser_check/${B}`, B]);
+  // No notebook in the URL (another viewer) or a kernel outside the repository: walk up, then the server root.
+  assert.deepEqual(candidates("/tree", "/", "..", B), [B]);
+  assert.deepEqual(candidates("/notebooks/a/b.ipynb", "/", null, B), [`a/${B}`, B]);
 });
 
 test("table bundle renders a danfojs DataFrame as an HTML table", () => {
@@ -129,7 +149,7 @@ test("an experiment's code version covers exactly its lib/ import closure, witho
 });
 
 test("prune keeps the result folders a notebook names and deletes the rest", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-prune-"));
+  const dir = tempDir("prune");
   const results = join(dir, "results");
   for (const k of ["aaa", "bbb"]) writeFileAtomic(join(results, "exp", k, "meta.json"), "{}");
   const nb = join(dir, "n.ipynb");
@@ -139,7 +159,7 @@ test("prune keeps the result folders a notebook names and deletes the rest", () 
 });
 
 test("merge copies complete result folders from shard stores, skips partial and existing ones", () => {
-  const dir = mkdtempSync(join(tmpdir(), "nppo-merge-"));
+  const dir = tempDir("merge");
   const shard = join(dir, "shard1");
   writeFileAtomic(join(shard, "exp", "done", "results.csv"), "a\n1\n");
   writeFileAtomic(join(shard, "exp", "done", "meta.json"), "{}");
@@ -151,15 +171,17 @@ test("merge copies complete result folders from shard stores, skips partial and 
   assert.throws(() => mergeResults([join(dir, "missing")], into), /--merge: .*missing does not exist/);
 });
 
-test("SVG export: plotly's random plot id is replaced in its own contexts only, the same way for the same figure", () => {
-  const { stableSvgIds } = require("../lib/report/static-image") as typeof import("../lib/report/static-image");
-  const fig = { data: [{ x: [1], y: [2] }], layout: {} };
-  const svg = (uid: string, trace: string) => `<defs id="defs-${uid}"><clipPath id="clip${uid}xy"/></defs><g clip-path="url(#clip${uid}xyplot)"><g class="trace scatter trace${trace}"><path d="M${uid},0"/></g></g><g id="legend${uid}"/><g id="topdefs-${uid}"/>`;
-  const a = stableSvgIds(svg("123456", "a1b2c3"), fig);
-  const b = stableSvgIds(svg("9f8e7d", "0d0e0f"), fig);
-  assert.equal(a.replace('d="M123456,0"', 'd="M9f8e7d,0"'), b);
-  assert.ok(a.includes('d="M123456,0"'), "path data is left alone");
+test("SVG export: the same drawing gives the same file whatever plotly's random ids and attribute order", () => {
+  const { canonicalSvg } = require("../lib/report/static-image") as typeof import("../lib/report/static-image");
+  const svg = (uid: string, trace: string, root = 'viewBox="0 0 8 5" style=""', path = "M123456,0") =>
+    `<svg class="main-svg" ${root}><defs id="defs-${uid}"><clipPath id="clip${uid}xy"/></defs><g clip-path="url(#clip${uid}xyplot)"><g class="trace scatter trace${trace}"><path d="${path}" style="x: &quot;1&quot;"/></g></g><g id="legend${uid}"/><g id="topdefs-${uid}"/></svg>`;
+  const a = canonicalSvg(svg("123456", "a1b2c3"));
+  assert.equal(canonicalSvg(svg("9f8e7d", "0d0e0f", 'style="" viewBox="0 0 8 5"')), a);
+  assert.match(a, /^<svg class="main-svg" style="" viewBox="0 0 8 5">/);
+  assert.ok(a.includes('<path d="M123456,0" style="x: &quot;1&quot;"/>'), "path data and escaped values are left alone");
   assert.ok(!/defs-123456|clip123456|legend123456/.test(a));
   assert.ok(!a.includes("a1b2c3"));
-  assert.notEqual(stableSvgIds(svg("123456", "a1b2c3"), { ...fig, layout: { title: "other" } }), a);
+  const id = /id="defs-([0-9a-f]{6})"/.exec(a)![1];
+  assert.ok(a.includes(`class="trace scatter trace${id}t0"`) && a.includes(`url(#clip${id}xyplot)`));
+  assert.notEqual(canonicalSvg(svg("123456", "a1b2c3", undefined, "M1,0")), a, "another drawing, other ids");
 });

@@ -2,8 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MdpFormatError, mdpToJson, parseMdp } from "../lib/mdp/format";
 import type { FiniteMdp } from "../lib/mdp/mdp";
@@ -17,9 +16,10 @@ import { solveFast } from "../lib/solvers/kernel";
 import { solveReference } from "../lib/solvers/reference";
 import { solveWasm } from "../lib/solvers/wasm-kernel";
 import { DivergenceError } from "../lib/solvers/problem";
+import { tempDir } from "./temp";
 
 const RUNS = 2000;
-const tmp = () => mkdtempSync(join(tmpdir(), "nppo-rob-"));
+const tmp = () => tempDir("rob");
 
 /** A random valid MDP: every row a positive random vector normalised to 1 (so ergodic). */
 const mdpArb = fc

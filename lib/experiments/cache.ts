@@ -11,7 +11,7 @@ import { dirname, join, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
 import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
-import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
+import { ColumnType, columnTypes, readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
 const LOCK_POLL_MS = 2000;
@@ -144,8 +144,11 @@ export interface Meta {
   config: unknown;
   provenance: Provenance;
   rows: number;
-  /** Names of the extra tables beside results.csv (`<name>.csv`). */
+  /** Each column's type (absent in folders written before it was recorded). */
+  columns?: Record<string, ColumnType>;
+  /** Names of the extra tables beside results.csv (`<name>.csv`), and each one's column types. */
   tables?: string[];
+  tableColumns?: Record<string, Record<string, ColumnType>>;
   /** Whatever else the experiment measured once per run (e.g. `ntkLambdaMin`), at the top level. */
   [measured: string]: unknown;
 }
@@ -192,8 +195,8 @@ export async function runCached(
   const metaPath = join(dir, "meta.json");
   const readBack = (): CachedResult => {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
-    const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`))]));
-    return { rows: readCsv(csvPath), tables, meta, dir, fromCache: true };
+    const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
+    return { rows: readCsv(csvPath, meta.columns), tables, meta, dir, fromCache: true };
   };
   if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
   // Another live process computing the same key (two notebooks sharing a config): wait for
@@ -217,7 +220,10 @@ export async function runCached(
     const out = await compute();
     const { rows, tables = {}, meta: measured = {} } = Array.isArray(out) ? { rows: out } : out;
     const names = Object.keys(tables).sort();
-    const meta: Meta = { ...measured, experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length, ...(names.length > 0 ? { tables: names } : {}) };
+    const meta: Meta = {
+      ...measured, experiment, key, codeVersion: code, config, provenance: provenance(backend), rows: rows.length, columns: columnTypes(rows),
+      ...(names.length > 0 ? { tables: names, tableColumns: Object.fromEntries(names.map((t) => [t, columnTypes(tables[t])])) } : {}),
+    };
     // Extra tables, then results.csv, then meta.json: only a folder with meta.json is a result.
     for (const t of names) writeFileAtomic(join(dir, `${t}.csv`), toCsv(tables[t]));
     writeFileAtomic(csvPath, toCsv(rows));

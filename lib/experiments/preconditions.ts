@@ -39,7 +39,8 @@ export function preconditionWarnings(experiment: string, config: Checked): strin
     if (experiment !== "improvement" && T < tdMin) out.push(`iterations T = ${T} < 64/(1−γ)² = ${tdMin.toPrecision(4)}: outside Thm 4.6's range`);
   }
   if (config.radiusF !== undefined && config.radiusQ !== undefined && config.radiusF < config.radiusQ) out.push(`radiusF = ${config.radiusF} < radiusQ = ${config.radiusQ}: Alg. 1 needs R_f ≥ R_Q`);
-  for (const m of config.widths ?? []) {
+  // Without features the experiment itself refuses the MDP; a width warning would only precede that error.
+  for (const m of mdp.features ? config.widths ?? [] : []) {
     if (m * d < N) out.push(`width m = ${m}: m·d = ${m * d} < |S||A| = ${N}, so Φ₀ is rank-deficient and Assumption 4.3 cannot hold for every Q`);
   }
   // A fixed radius against the radius the exact targets need (one initialisation per width).
@@ -59,4 +60,17 @@ export function preconditionWarnings(experiment: string, config: Checked): strin
     }
   }
   return out;
+}
+
+/**
+ * The warnings of several configs of one experiment, each distinct warning once (configs that
+ * share T, widths or radii break the same precondition), in order of first appearance.
+ */
+export function preconditionWarningsOnce(experiment: string, configs: Checked[]): string[] {
+  return [...new Set(configs.flatMap((c) => preconditionWarnings(experiment, c)))];
+}
+
+/** Print `precondition: …` once per distinct warning of `configs` (a notebook's parameter cell). */
+export function printPreconditionWarnings(experiment: string, configs: Checked[], print: (line: string) => void = console.log): void {
+  for (const w of preconditionWarningsOnce(experiment, configs)) print(`precondition: ${w}`);
 }

@@ -80,23 +80,62 @@ function splitCsvLine(line: string): string[] {
   return out;
 }
 
-/** Parse a CSV written by `toCsv`: numeric-looking cells become numbers, true/false booleans. */
-export function parseCsv(text: string): Row[] {
+/**
+ * What a column holds, as meta.json records it: "float64" numbers (an empty cell is a missing
+ * value), "int32" integers that fit 32 bits, "string" (kept as text even where it looks like
+ * a number, e.g. an all-digit hash) and "boolean".
+ */
+export type ColumnType = "float64" | "int32" | "string" | "boolean";
+
+const isInt32 = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+
+/** The type of every column of rows about to be written (`toCsv`'s columns). */
+export function columnTypes(rows: Row[]): Record<string, ColumnType> {
+  const out: Record<string, ColumnType> = {};
+  for (const c of Object.keys(rows[0] ?? {})) {
+    const values = rows.map((r) => r[c]);
+    const numbers = values.filter((v): v is number => typeof v === "number");
+    if (values.every((v) => typeof v === "boolean")) out[c] = "boolean";
+    else if (numbers.length > 0 && values.every((v) => typeof v === "number" || v === "")) out[c] = numbers.length === values.length && numbers.every(isInt32) ? "int32" : "float64";
+    else out[c] = "string";
+  }
+  return out;
+}
+
+/** A cell as `toCsv` wrote it back to its value; `type` from meta.json, else guessed from the text. */
+function parseCell(s: string, type: ColumnType | undefined): Cell {
+  if (type === "string") return s;
+  if (s === "true" || s === "false") return type === undefined || type === "boolean" ? s === "true" : s;
+  return s !== "" && !Number.isNaN(Number(s)) ? Number(s) : s;
+}
+
+/** The header and the cells of a CSV written by `toCsv`, row by row. */
+export function splitCsv(text: string): { columns: string[]; cells: string[][] } {
   const lines = text.split("\n").filter((l) => l.length > 0);
-  if (lines.length === 0) return [];
+  if (lines.length === 0) return { columns: [], cells: [] };
   const columns = splitCsvLine(lines[0]);
-  return lines.slice(1).map((line, i) => {
-    const cells = splitCsvLine(line);
-    if (cells.length !== columns.length) throw new RangeError(`CSV row ${i + 1} has ${cells.length} cells, expected ${columns.length}`);
-    const row: Row = {};
-    columns.forEach((c, j) => {
-      const s = cells[j];
-      row[c] = s === "true" ? true : s === "false" ? false : s !== "" && !Number.isNaN(Number(s)) ? Number(s) : s;
-    });
+  const cells = lines.slice(1).map((line, i) => {
+    const row = splitCsvLine(line);
+    if (row.length !== columns.length) throw new RangeError(`CSV row ${i + 1} has ${row.length} cells, expected ${columns.length}`);
     return row;
+  });
+  return { columns, cells };
+}
+
+/**
+ * Parse a CSV written by `toCsv`. With the column types of its meta.json, string columns stay
+ * strings; without (folders written before meta.json had them) numeric-looking cells become
+ * numbers and true/false booleans.
+ */
+export function parseCsv(text: string, types: Record<string, ColumnType> = {}): Row[] {
+  const { columns, cells } = splitCsv(text);
+  return cells.map((row) => {
+    const out: Row = {};
+    columns.forEach((c, j) => (out[c] = parseCell(row[j], types[c])));
+    return out;
   });
 }
 
-export function readCsv(path: string): Row[] {
-  return parseCsv(readFileSync(path, "utf8"));
+export function readCsv(path: string, types: Record<string, ColumnType> = {}): Row[] {
+  return parseCsv(readFileSync(path, "utf8"), types);
 }

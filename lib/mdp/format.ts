@@ -7,8 +7,9 @@
  *     "features": [s][a][d] unit vectors (‖x‖₂ = 1 ± 1e-9), d ≥ 3   (optional),
  *     "description": string                                          (optional) }
  *
- * Every rule violated is reported as an MdpFormatError naming the field, the index and the
- * rule; nothing half-loaded is ever returned.
+ * Every rule violated is reported (up to MAX_REPORTED_ISSUES, one line each) in one
+ * MdpFormatError naming the field, the index and the rule; nothing half-loaded is ever
+ * returned.
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../experiments/results-io";
@@ -18,86 +19,144 @@ export const ROW_SUM_TOLERANCE = 1e-9;
 export const UNIT_NORM_TOLERANCE = 1e-9;
 const FIELDS = ["name", "description", "gamma", "transitions", "rewards", "features"];
 
+/** How many violated rules a message lists; the rest are counted. */
+export const MAX_REPORTED_ISSUES = 20;
+
 export class MdpFormatError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** Every violated rule found (at most MAX_REPORTED_ISSUES), one message each. */
+  readonly issues: string[];
+
+  constructor(issues: string | string[], more = 0) {
+    const list = typeof issues === "string" ? [issues] : issues;
+    const source = /^[^:]*/.exec(list[0])![0];
+    super([...list, ...(more > 0 ? [`${source}: … and ${more} more (the first ${list.length} are listed)`] : [])].join("\n"));
     this.name = "MdpFormatError";
+    this.issues = list;
   }
 }
 
-const fail = (msg: string): never => {
-  throw new MdpFormatError(msg);
-};
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? "an array" : v === null ? "null" : typeof v === "object" ? "an object" : String(v));
 
-function checkArray(v: unknown, field: string, length?: number, like?: string): unknown[] {
-  if (!Array.isArray(v)) return fail(`${field} must be an array, got ${show(v)}`);
-  if (length !== undefined && v.length !== length) fail(`${field} must have length ${length}${like ? ` (${like})` : ""}, got ${v.length}`);
-  if (v.length === 0) fail(`${field} must not be empty`);
-  return v;
+/**
+ * The violations found in one file, in the order met. A check whose input already broke a
+ * rule (a row of the wrong length, a non-array) is not repeated on its contents, so each
+ * mistake is reported once.
+ */
+class Issues {
+  readonly list: string[] = [];
+  private more = 0;
+
+  constructor(private readonly source: string) {}
+
+  add(field: string, rule: string): void {
+    if (this.list.length < MAX_REPORTED_ISSUES) this.list.push(`${this.source}: ${field} ${rule}`);
+    else this.more++;
+  }
+
+  /** `v` as an array (of `length`, non-empty), or null after recording why not. */
+  array(v: unknown, field: string, length?: number, like?: string): unknown[] | null {
+    if (!Array.isArray(v)) return this.add(field, `must be an array, got ${show(v)}`), null;
+    if (length !== undefined && v.length !== length) return this.add(field, `must have length ${length}${like ? ` (${like})` : ""}, got ${v.length}`), null;
+    if (v.length === 0) return this.add(field, "must not be empty"), null;
+    return v;
+  }
+
+  /** `v` as a finite number, or null after recording why not. */
+  finite(v: unknown, field: string): number | null {
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+    this.add(field, `must be a finite number, got ${show(v)}`);
+    return null;
+  }
+
+  /**
+   * The array at `field` (of `length`) as numbers, or null after recording every entry that is
+   * not a finite number (then no rule about the whole vector is checked).
+   */
+  numbers(v: unknown, field: string, length: number, like: string): number[] | null {
+    const xs = this.array(v, field, length, like);
+    if (!xs) return null;
+    const out = xs.map((x, i) => this.finite(x, `${field}[${i}]`));
+    return out.every((x): x is number => x !== null) ? out : null;
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new MdpFormatError(this.list, this.more);
+  }
 }
 
-function checkFinite(v: unknown, field: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) return fail(`${field} must be a finite number, got ${show(v)}`);
-  return v;
-}
-
-/** Validate parsed JSON as an MDP. `source` names the file in messages. */
+/**
+ * Validate parsed JSON as an MDP. `source` names the file in messages. Every violated rule is
+ * reported (up to MAX_REPORTED_ISSUES), one line each, in one MdpFormatError.
+ */
 export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(`${source}: the file must hold a JSON object, got ${show(value)}`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new MdpFormatError(`${source}: the file must hold a JSON object, got ${show(value)}`);
   const o = value as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!FIELDS.includes(k)) fail(`${source}: unknown field "${k}" (allowed: ${FIELDS.join(", ")})`);
-  const p = (field: string) => `${source}: ${field}`;
-  if (typeof o.name !== "string" || o.name.length === 0) fail(`${p("name")} must be a non-empty string, got ${show(o.name)}`);
-  if (o.description !== undefined && typeof o.description !== "string") fail(`${p("description")} must be a string, got ${show(o.description)}`);
-  const gamma = checkFinite(o.gamma, p("gamma"));
-  if (!(gamma > 0 && gamma < 1)) fail(`${p("gamma")} must be in (0, 1), got ${gamma}`);
+  const issues = new Issues(source);
+  for (const k of Object.keys(o)) if (!FIELDS.includes(k)) issues.add(`unknown field "${k}"`, `(allowed: ${FIELDS.join(", ")})`);
+  if (typeof o.name !== "string" || o.name.length === 0) issues.add("name", `must be a non-empty string, got ${show(o.name)}`);
+  if (o.description !== undefined && typeof o.description !== "string") issues.add("description", `must be a string, got ${show(o.description)}`);
+  const gamma = issues.finite(o.gamma, "gamma");
+  if (gamma !== null && !(gamma > 0 && gamma < 1)) issues.add("gamma", `must be in (0, 1), got ${gamma}`);
 
-  const T = checkArray(o.transitions, p("transitions"));
-  const S = T.length;
-  const A = checkArray(T[0], p("transitions[0]")).length;
+  // The shape comes from transitions: |S| rows, |A| from its first row.
+  const T = issues.array(o.transitions, "transitions");
+  const S = T ? T.length : 0;
+  const first = T ? issues.array(T[0], "transitions[0]") : null;
+  const A = first ? first.length : 0;
   const transitions = new Float64Array(S * A * S);
-  T.forEach((row, s) => {
-    const acts = checkArray(row, p(`transitions[${s}]`), A, "the number of actions of transitions[0]");
-    acts.forEach((dist, a) => {
-      const probs = checkArray(dist, p(`transitions[${s}][${a}]`), S, "the number of states");
-      let sum = 0;
-      probs.forEach((v, s2) => {
-        const x = checkFinite(v, p(`transitions[${s}][${a}][${s2}]`));
-        if (x < 0) fail(`${p(`transitions[${s}][${a}][${s2}]`)} must be >= 0, got ${x}`);
-        transitions[(s * A + a) * S + s2] = x;
-        sum += x;
-      });
-      if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) fail(`${p(`transitions[${s}][${a}]`)} must sum to 1 (±${ROW_SUM_TOLERANCE}), got ${sum}`);
-    });
-  });
-
-  const Rw = checkArray(o.rewards, p("rewards"), S, "the number of states in transitions");
-  const rewards = new Float64Array(S * A);
-  Rw.forEach((row, s) => {
-    checkArray(row, p(`rewards[${s}]`), A, "the number of actions in transitions").forEach((v, a) => {
-      rewards[s * A + a] = checkFinite(v, p(`rewards[${s}][${a}]`));
-    });
-  });
-
-  const mdp: FiniteMdp = { name: o.name as string, gamma, states: S, actions: A, transitions, rewards };
-  if (o.description !== undefined) mdp.description = o.description as string;
-  if (o.features !== undefined) {
-    const F = checkArray(o.features, p("features"), S, "the number of states in transitions");
-    const d = checkArray(checkArray(F[0], p("features[0]"), A, "the number of actions in transitions")[0], p("features[0][0]")).length;
-    if (d < 3) fail(`${p("features")} dimension d must be >= 3, got ${d}`);
-    const features = new Float64Array(S * A * d);
-    F.forEach((row, s) => {
-      checkArray(row, p(`features[${s}]`), A, "the number of actions in transitions").forEach((vec, a) => {
-        let norm = 0;
-        checkArray(vec, p(`features[${s}][${a}]`), d, "the dimension of features[0][0]").forEach((v, k) => {
-          const x = checkFinite(v, p(`features[${s}][${a}][${k}]`));
-          features[(s * A + a) * d + k] = x;
-          norm += x * x;
+  if (first) {
+    T!.forEach((row, s) => {
+      const acts = s === 0 ? first : issues.array(row, `transitions[${s}]`, A, "the number of actions of transitions[0]");
+      acts?.forEach((dist, a) => {
+        const probs = issues.numbers(dist, `transitions[${s}][${a}]`, S, "the number of states");
+        if (!probs) return;
+        probs.forEach((x, s2) => {
+          if (x < 0) issues.add(`transitions[${s}][${a}][${s2}]`, `must be >= 0, got ${x}`);
         });
-        if (Math.abs(Math.sqrt(norm) - 1) > UNIT_NORM_TOLERANCE) fail(`${p(`features[${s}][${a}]`)} must have unit l2 norm (±${UNIT_NORM_TOLERANCE}), got ${Math.sqrt(norm)}`);
+        transitions.set(probs, (s * A + a) * S);
+        const sum = probs.reduce((t, x) => t + x, 0);
+        if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) issues.add(`transitions[${s}][${a}]`, `must sum to 1 (±${ROW_SUM_TOLERANCE}), got ${sum}`);
       });
     });
+  }
+
+  const rewards = new Float64Array(S * A);
+  const Rw = first ? issues.array(o.rewards, "rewards", S, "the number of states in transitions") : issues.array(o.rewards, "rewards");
+  if (Rw && first) {
+    Rw.forEach((row, s) => {
+      issues.array(row, `rewards[${s}]`, A, "the number of actions in transitions")?.forEach((v, a) => {
+        rewards[s * A + a] = issues.finite(v, `rewards[${s}][${a}]`) ?? 0;
+      });
+    });
+  }
+
+  let features: Float64Array | undefined;
+  let d = 0;
+  if (o.features !== undefined) {
+    const F = first ? issues.array(o.features, "features", S, "the number of states in transitions") : issues.array(o.features, "features");
+    const F0 = F && first ? issues.array(F[0], "features[0]", A, "the number of actions in transitions") : null;
+    const x00 = F0 ? issues.array(F0[0], "features[0][0]") : null;
+    d = x00 ? x00.length : 0;
+    if (x00 && d < 3) issues.add("features", `dimension d must be >= 3, got ${d}`);
+    else if (x00) {
+      features = new Float64Array(S * A * d);
+      F!.forEach((row, s) => {
+        const acts = s === 0 ? F0 : issues.array(row, `features[${s}]`, A, "the number of actions in transitions");
+        acts?.forEach((vec, a) => {
+          const xs = issues.numbers(vec, `features[${s}][${a}]`, d, "the dimension of features[0][0]");
+          if (!xs) return;
+          features!.set(xs, (s * A + a) * d);
+          const norm = Math.sqrt(xs.reduce((t, x) => t + x * x, 0));
+          if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) issues.add(`features[${s}][${a}]`, `must have unit l2 norm (±${UNIT_NORM_TOLERANCE}), got ${norm}`);
+        });
+      });
+    }
+  }
+  issues.throwIfAny();
+
+  const mdp: FiniteMdp = { name: o.name as string, gamma: gamma as number, states: S, actions: A, transitions, rewards };
+  if (o.description !== undefined) mdp.description = o.description as string;
+  if (features) {
     mdp.features = features;
     mdp.dim = d;
   }

@@ -2,9 +2,10 @@
  * Showing figures and tables in the tslab kernel (STACK.md). A figure is sent as ONE
  * display message carrying several MIME types, so each front end picks what it can show:
  *  - text/html: the static PNG inside a <div>, plus a script that loads the pinned plotly
- *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet) and replaces the
- *    image by the interactive plot. Where scripts do not run (untrusted notebooks, GitHub)
- *    the image stays.
+ *    bundle from the Jupyter server (`files/…/plotly.min.js`, no internet; the path is found
+ *    from the page's URL, so outputs name no folder of the machine that made them) and
+ *    replaces the image by the interactive plot. Where scripts do not run (untrusted
+ *    notebooks, GitHub) the image stays.
  *  - image/png: the same static image, for viewers that skip HTML;
  *  - text/plain: the title.
  * tslab's public `display` sends one MIME type per call, so this uses its internal
@@ -12,16 +13,15 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
-import * as dfd from "danfojs";
+import { dirname, extname, join, relative, resolve, sep } from "node:path";
+import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../experiments/provenance";
 import type { Figure } from "./figures";
+import { figuresDir } from "./output-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
 import { installSendQueue } from "./zmq-send-queue";
 
 installSendQueue();
-
-export const FIGURES_DIR = join(REPO_ROOT, "figures");
 
 type MimeBundle = Record<string, string>;
 
@@ -40,16 +40,38 @@ function sendDisplay(data: MimeBundle): void {
 }
 
 /**
- * Paths, relative to possible Jupyter server roots, at which the server may serve the plotly
- * bundle: relative to the repository root first, then to each of its ancestors.
+ * Where the browser finds the pinned plotly bundle, as machine-independent relative paths:
+ * `bundle` from the repository root, and `up` from the notebook's folder (the kernel's working
+ * directory) to the repository root ("..", or null when the kernel runs outside the
+ * repository). The page combines them with the notebook's own URL (BUNDLE_CANDIDATES).
  */
-export function plotlyServerPaths(): string[] {
-  const rel = relative(REPO_ROOT, plotlyBundlePath()).split(sep).join("/");
-  const parts = REPO_ROOT.split(sep).filter((p) => p.length > 0);
-  const out = [rel];
-  for (let i = parts.length - 1; i >= 0; i--) out.push(`${parts.slice(i).join("/")}/${rel}`);
-  return out;
+export function plotlyLocation(cwd: string = process.cwd()): { bundle: string; up: string | null } {
+  const up = relative(cwd, REPO_ROOT).split(sep).join("/");
+  return { bundle: relative(REPO_ROOT, plotlyBundlePath()).split(sep).join("/"), up: /^(\.\.(\/\.\.)*)?$/.test(up) ? up : null };
 }
+
+/**
+ * Browser-side (ES5, a string so that no compiler touches it): the server paths to try for
+ * the bundle, given the page's path and base URL. Classic Notebook 6 and Notebook 7 show a
+ * notebook at <base>notebooks/<path>, JupyterLab 4 at <base>lab/tree/<path> (or
+ * lab/workspaces/<name>/tree/<path>, doc/tree/<path>): the repository root is `up` from the
+ * notebook's folder; then, as Node resolves node_modules, every folder from the notebook's up
+ * to the server root. Without a notebook path in the URL, the server root only.
+ */
+export const BUNDLE_CANDIDATES = `function (pathname, base, up, bundle) {
+  var path = pathname.indexOf(base) === 0 ? pathname.slice(base.length) : pathname.replace(/^\\//, "");
+  var m = /^(?:notebooks|(?:lab|doc)(?:\\/workspaces\\/[^\\/]+)?\\/tree)\\/(.+\\.ipynb)$/.exec(path);
+  var dirs = m ? m[1].split("/").slice(0, -1) : [];
+  var out = [];
+  function add(d) { var p = (d.length ? d.join("/") + "/" : "") + bundle; if (out.indexOf(p) < 0) out.push(p); }
+  if (m && up !== null) {
+    var d = dirs.slice(), inside = true;
+    up.split("/").forEach(function (s) { if (s === "..") { if (d.length) d.pop(); else inside = false; } });
+    if (inside) add(d);
+  }
+  for (var i = dirs.length; i >= 0; i--) add(dirs.slice(0, i));
+  return out;
+}`;
 
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -64,7 +86,7 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
   if (!el || el.id !== ${json(opts.id)}) el = document.getElementById(${json(opts.id)});
   if (!el) return;
   var fig = ${json({ data: figure.data, layout: { ...figure.layout, width: undefined, height: opts.height, autosize: true } })};
-  var paths = ${json(plotlyServerPaths())};
+  var where = ${json(plotlyLocation())};
   function draw(P) {
     var holder = document.createElement("div");
     el.appendChild(holder);
@@ -79,6 +101,7 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
   if (cfg) { try { base = JSON.parse(cfg.textContent).baseUrl || base; } catch (e) {} }
   else if (document.body && document.body.getAttribute("data-base-url")) { base = document.body.getAttribute("data-base-url"); }
   if (base.charAt(base.length - 1) !== "/") base += "/";
+  var paths = (${BUNDLE_CANDIDATES})(window.location.pathname, base, where.up, where.bundle);
   // plotly.js 4.1.2's bundle defines no AMD module and assigns its export to
   // window.moduleName (a placeholder left in its UMD wrapper), so a plain script tag is used
   // even where requirejs exists, and the export is looked up under both names.
@@ -108,23 +131,44 @@ function figureTitle(figure: Figure): string {
   return typeof t === "string" ? t : t?.text ?? "figure";
 }
 
+/** Pixel size: as asked, else the figure's own layout size, else 820 × 520. */
+function figureSize(figure: Figure, opts: { width?: number; height?: number }): { width: number; height: number } {
+  const own = (v: unknown) => (typeof v === "number" ? v : undefined);
+  return { width: opts.width ?? own(figure.layout.width) ?? 820, height: opts.height ?? own(figure.layout.height) ?? 520 };
+}
+
 /**
  * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
- * when `name` is given, write figures/<name>.png and figures/<name>.svg (not under
- * NPPO_WRITE_FILES=0, which `npm run reproduce -- --no-write` sets).
+ * when `name` is given, write <name>.png and <name>.svg where this run's files go
+ * (output-files.ts: scratch/figures/ by default, figures/ only for `npm run reproduce` at
+ * paper scale, nowhere under NPPO_WRITE_FILES=none).
  */
 export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
-  const width = opts.width ?? 820;
-  const height = opts.height ?? 520;
+  const { width, height } = figureSize(figure, opts);
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
-  if (exporter && opts.name && process.env.NPPO_WRITE_FILES !== "0") {
-    mkdirSync(FIGURES_DIR, { recursive: true });
-    writeFileSync(join(FIGURES_DIR, `${opts.name}.png`), await exporter.png(figure, width, height, 2));
-    writeFileSync(join(FIGURES_DIR, `${opts.name}.svg`), await exporter.svg(figure, width, height));
+  const dir = figuresDir();
+  if (exporter && opts.name && dir) {
+    await saveFigure(figure, join(dir, `${opts.name}.png`), { width, height });
+    await saveFigure(figure, join(dir, `${opts.name}.svg`), { width, height });
   }
   const id = `nppo-${createHash("sha256").update(json(figure)).digest("hex").slice(0, 12)}`;
   sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(figure) }));
+}
+
+/**
+ * Write a figure to `path` on purpose, whatever NPPO_WRITE_FILES says: a .png (twice the
+ * pixel size, as the committed figures) or an .svg; a relative path is taken from the
+ * notebook's folder. Needs Chromium (static-image.ts).
+ */
+export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
+  const { width, height } = figureSize(figure, opts);
+  const format = extname(path).toLowerCase();
+  if (format !== ".png" && format !== ".svg") throw new RangeError(`saveFigure: path must end in .png or .svg, got ${JSON.stringify(path)}`);
+  const exporter = await staticExporter();
+  if (!exporter) throw new Error(staticExportUnavailableReason());
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, format === ".png" ? await exporter.png(figure, width, height, 2) : await exporter.svg(figure, width, height));
 }
 
 /** Rows (as written by the experiments) to a danfojs DataFrame. */
@@ -137,10 +181,19 @@ function formatValue(v: unknown, digits: number): string {
   return String(v);
 }
 
+/**
+ * What a table needs of a DataFrame. Structural, because danfojs-node's operations (head,
+ * loc, query) return its base DataFrame class, which its DataFrame type does not accept.
+ */
+export interface TableLike {
+  columns: string[];
+  values: unknown;
+}
+
 /** The HTML and plain-text rendering of a DataFrame (pure). */
-export function tableBundle(df: dfd.DataFrame, opts: { caption?: string; digits?: number } = {}): MimeBundle {
+export function tableBundle(df: TableLike, opts: { caption?: string; digits?: number } = {}): MimeBundle {
   const digits = opts.digits ?? 4;
-  const columns = df.columns as string[];
+  const columns = df.columns;
   const values = df.values as unknown[][];
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = values.map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatValue(v, digits))}</td>`).join("")}</tr>`).join("\n");
@@ -154,7 +207,7 @@ export function tableBundle(df: dfd.DataFrame, opts: { caption?: string; digits?
 }
 
 /** Show a danfojs DataFrame (or rows) as an HTML table, with a plain-text fallback. */
-export function showTable(table: dfd.DataFrame | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
+export function showTable(table: TableLike | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
   const df = Array.isArray(table) ? toDataFrame(table) : table;
   sendDisplay(tableBundle(df, opts));
 }

@@ -49,19 +49,17 @@ function positiveYs(traces: Trace[]): number[] {
 }
 
 /**
- * A figure with both axes logarithmic; `xValues` (sweeps in powers of 2) set 2^k ticks. The y
- * ticks are labelled at 1, 2, 5 per decade over at most 4 decades, else at powers of 10.
+ * A figure with both axes logarithmic; `xValues` (sweeps in powers of 2) set 2^k ticks, the
+ * y ticks come from `logTicks` (one label format on the axis).
  */
 export function logLogFigure(opts: { title: string; xTitle: string; yTitle: string; traces: Trace[]; xValues: number[] }): Figure {
   const ys = positiveYs(opts.traces);
-  const decades = ys.length > 0 ? Math.log10(Math.max(...ys) / Math.min(...ys)) : 0;
   return {
     data: opts.traces,
     layout: {
       title: { text: opts.title },
       xaxis: { title: { text: opts.xTitle }, type: "log", ...powerOfTwoTicks(opts.xValues) },
-      // Full labels (plotly otherwise writes "2, 3, …" for 20, 30, …).
-      yaxis: { title: { text: opts.yTitle }, type: "log", tickformat: ".2~g", dtick: decades <= 4 ? "D2" : 1 },
+      yaxis: { title: { text: opts.yTitle }, type: "log", ...(ys.length > 0 ? logTicks(ys) : {}) },
       legend: { orientation: "h", x: 0, y: -0.22, xanchor: "left", yanchor: "top" },
       margin: { l: 95, r: 30, t: 50, b: 40 },
       template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
@@ -81,4 +79,191 @@ export function withVerticalLine(figure: Figure, x: number, label: string): Figu
   const shapes = [...((figure.layout.shapes as unknown[]) ?? []), { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color: "#888888", width: 1, dash: "dot" } }];
   const annotations = [...((figure.layout.annotations as unknown[]) ?? []), { x: Math.log10(x), xref: "x", yref: "paper", y: 1, yanchor: "bottom", text: label, showarrow: false, font: { size: 11, color: "#666666" } }];
   return { ...figure, layout: { ...figure.layout, shapes, annotations } };
+}
+
+const MINUS = "\u2212";
+
+/** `m`·10^`k` as a number, without the rounding of m * 10 ** k (2e-7, not 2.0000000000000002e-7). */
+const scaled = (m: number, k: number) => Number(`${m}e${k}`);
+
+/**
+ * Tick values and labels for a log axis spanning `values`, in ONE format per axis (plotly's
+ * own mixes "0.000001" with "1e−7"): over at most 3 decades, 1-2-5 steps (1…9 within one),
+ * written as plain decimals when every tick lies in [0.001, 10⁴) and as m·10<sup>k</sup>
+ * otherwise; over more decades, powers of ten 10<sup>k</sup> (every n-th, at most ~8).
+ * Ticks run a decade past the data on both sides, so an axis range set later still has them.
+ */
+export function logTicks(values: number[]): { tickvals: number[]; ticktext: string[] } {
+  const [lo, hi] = span(values.filter((v) => v > 0 && Number.isFinite(v)));
+  const kLo = Math.floor(Math.log10(lo)) - 1;
+  const kHi = Math.ceil(Math.log10(hi)) + 1;
+  const decades = Math.log10(hi / lo);
+  const power = (k: number) => `10<sup>${k < 0 ? MINUS : ""}${Math.abs(k)}</sup>`;
+  if (decades > 3) {
+    const step = Math.max(1, Math.ceil(decades / 8));
+    const ks: number[] = [];
+    for (let k = Math.floor(kLo / step) * step; k <= kHi; k += step) ks.push(k);
+    return { tickvals: ks.map((k) => scaled(1, k)), ticktext: ks.map(power) };
+  }
+  const mantissas = decades <= 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : [1, 2, 5];
+  const ticks: [number, number][] = [];
+  for (let k = kLo; k <= kHi; k++) for (const m of mantissas) ticks.push([m, k]);
+  // The format is chosen for the ticks near the data (plotly pads its range by a few percent).
+  const inView = ticks.filter(([m, k]) => scaled(m, k) >= lo / 2 && scaled(m, k) <= hi * 2);
+  const plain = inView.every(([m, k]) => scaled(m, k) >= 1e-3 && scaled(m, k) < 1e4);
+  return {
+    tickvals: ticks.map(([m, k]) => scaled(m, k)),
+    ticktext: ticks.map(([m, k]) => (plain ? (k < 0 ? scaled(m, k).toFixed(-k) : String(scaled(m, k))) : m === 1 ? power(k) : `${m}·${power(k)}`)),
+  };
+}
+
+/**
+ * Plain-text math to plotly's HTML subset (what also renders in static PNG/SVG export, where
+ * MathJax is not available): `x_k`, `x_{k+1}` become subscripts, `m^(-1/2)`, `x^{2}` and
+ * `x^2` superscripts, with a true minus sign. Unicode (ϵ, φ*, ‖ν‖, τ⁻²) passes through.
+ */
+export function mathLabel(text: string): string {
+  const minus = (t: string) => t.replace(/-/g, MINUS);
+  return text
+    .replace(/_\{([^}]*)\}/g, "<sub>$1</sub>")
+    .replace(/_([A-Za-z0-9∞])/g, "<sub>$1</sub>")
+    .replace(/\^[({]([^)}]*)[)}]/g, (_m, t: string) => `<sup>${minus(t)}</sup>`)
+    .replace(/\^(-?[A-Za-z0-9]+)/g, (_m, t: string) => `<sup>${minus(t)}</sup>`);
+}
+
+/**
+ * A run's settings as one line for a subtitle, in the order given, entries without a value
+ * left out; the key `mdp` is shown as its value alone:
+ * `settingsLine({ mdp: "garnet-s10-a4", β: 0.1, K: 64, m: 1024, T: 4096 })` is
+ * "garnet-s10-a4 · β = 0.1 · K = 64 · m = 1024 · T = 4096".
+ */
+export function settingsLine(settings: Record<string, string | number | undefined>): string {
+  return Object.entries(settings)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => (k === "mdp" ? String(v) : `${k} = ${v}`))
+    .join(" · ");
+}
+
+/**
+ * The figure with smaller title lines under its title (the settings of the run, what a band
+ * means; lines separated by <br>), with room made for them.
+ */
+export function withSubtitle(figure: Figure, subtitle: string): Figure {
+  const title = figure.layout.title as { text?: string } | undefined;
+  const margin = (figure.layout.margin as Record<string, number> | undefined) ?? {};
+  return {
+    ...figure,
+    layout: {
+      ...figure.layout,
+      title: { ...title, subtitle: { text: subtitle, font: { size: 12, color: "#555555" } } },
+      margin: { ...margin, t: Math.max(margin.t ?? 0, 50) + 18 * subtitle.split("<br>").length + 6 },
+    },
+  };
+}
+
+/** `color` (#rrggbb) with transparency `alpha`. */
+export function withAlpha(color: string, alpha: number): string {
+  if (!/^#[0-9a-fA-F]{6}$/.test(String(color))) throw new RangeError(`color must be "#rrggbb", got ${JSON.stringify(color)}`);
+  const n = parseInt(color.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/**
+ * A filled band from `lo` to `hi` over `x` (a 95% CI, a min–max range): no line, no legend
+ * entry, no hover; in the legend group `group` so that it hides with its series. Put it
+ * before the series' own trace so that the line is drawn over it.
+ */
+export function bandTrace(x: number[], lo: number[], hi: number[], color: string, group?: string, opts: { xaxis?: string; yaxis?: string } = {}): Trace {
+  return {
+    type: "scatter",
+    mode: "lines",
+    x: [...x, ...[...x].reverse()],
+    y: [...hi, ...[...lo].reverse()],
+    fill: "toself",
+    fillcolor: withAlpha(color, 0.18),
+    line: { width: 0, color },
+    hoverinfo: "skip",
+    showlegend: false,
+    ...(group ? { legendgroup: group } : {}),
+    ...opts,
+  };
+}
+
+/**
+ * Measured mean with its 95% band (±1.96 standard errors) filled behind it: for series with
+ * many points, where error bars crowd each other. On log axes (`log`, the default) a band
+ * edge at or below 0 is drawn a decade below the mean.
+ */
+export function measuredBandTraces(name: string, x: number[], mean: number[], standardError: number[], color: string, opts: { log?: boolean } = {}): Trace[] {
+  const log = opts.log ?? true;
+  const lo = mean.map((m, i) => (log && m - 1.96 * standardError[i] <= 0 ? m / 10 : m - 1.96 * standardError[i]));
+  const hi = mean.map((m, i) => m + 1.96 * standardError[i]);
+  return [
+    bandTrace(x, lo, hi, color, name),
+    { type: "scatter", mode: x.length > 12 ? "lines" : "lines+markers", name, legendgroup: name, x, y: mean, line: { color, width: 2 }, marker: { color, size: 6 } },
+  ];
+}
+
+/** One panel of `smallMultiples`: its title, traces and axis settings (type, range, ticks). */
+export interface Panel {
+  title: string;
+  traces: Trace[];
+  xaxis?: Record<string, unknown>;
+  yaxis?: Record<string, unknown>;
+  /** Shapes and annotations in the panel's own axes: write xref "x", yref "y" (or "x domain"), they are moved to the panel's. */
+  shapes?: Record<string, unknown>[];
+  annotations?: Record<string, unknown>[];
+}
+
+/**
+ * Small multiples instead of many series on one axis: panels on a grid of `columns`, each
+ * with its own axes, title and legend (under the panel), x titled on every panel, y on the
+ * first column. Sizes are in pixels; the figure's height follows from them.
+ */
+export function smallMultiples(opts: { title: string; subtitle?: string; panels: Panel[]; columns: number; xTitle: string; yTitle: string; width?: number; panelHeight?: number; legendRows?: number }): Figure {
+  const width = opts.width ?? 820;
+  const columns = Math.min(opts.columns, opts.panels.length);
+  const rows = Math.ceil(opts.panels.length / columns);
+  const panelHeight = opts.panelHeight ?? 230;
+  const subtitleLines = opts.subtitle ? opts.subtitle.split("<br>").length : 0;
+  const margin = { l: 80, r: 20, t: 70 + 18 * subtitleLines, b: 10 };
+  const titlePx = 26;
+  const belowPx = 60 + 22 * (opts.legendRows ?? 3);
+  const height = margin.t + margin.b + rows * (titlePx + panelHeight + belowPx);
+  const plotH = height - margin.t - margin.b;
+  const gapX = 0.1;
+  const w = (1 - gapX * (columns - 1)) / columns;
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title, ...(opts.subtitle ? { subtitle: { text: opts.subtitle, font: { size: 12, color: "#555555" } } } : {}) },
+    width,
+    height,
+    margin,
+    showlegend: true,
+    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+  };
+  const data: Trace[] = [];
+  const shapes: Record<string, unknown>[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  opts.panels.forEach((p, i) => {
+    const row = Math.floor(i / columns);
+    const col = i % columns;
+    const n = i === 0 ? "" : String(i + 1);
+    const x0 = col * (w + gapX);
+    const top = 1 - (row * (titlePx + panelHeight + belowPx) + titlePx) / plotH;
+    const bottom = top - panelHeight / plotH;
+    const legend = i === 0 ? "legend" : `legend${n}`;
+    layout[`xaxis${n}`] = { title: { text: opts.xTitle, standoff: 4 }, domain: [x0, x0 + w], anchor: `y${n}`, ...p.xaxis };
+    layout[`yaxis${n}`] = { title: { text: col === 0 ? opts.yTitle : "" }, domain: [bottom, top], anchor: `x${n}`, ...p.yaxis };
+    layout[legend] = { x: x0, xanchor: "left", y: bottom - 48 / plotH, yanchor: "top", orientation: "v", font: { size: 11 }, bgcolor: "rgba(0,0,0,0)", tracegroupgap: 2 };
+    annotations.push({ text: `<b>${p.title}</b>`, xref: `x${n} domain`, yref: `y${n} domain`, x: 0, y: 1, xanchor: "left", yanchor: "bottom", yshift: 4, showarrow: false, font: { size: 13 } });
+    const moved = (o: Record<string, unknown>) => ({ ...o, xref: String(o.xref ?? "x").replace(/^x/, `x${n}`), yref: String(o.yref ?? "y").replace(/^y/, `y${n}`) });
+    shapes.push(...(p.shapes ?? []).map(moved));
+    annotations.push(...(p.annotations ?? []).map(moved));
+    for (const t of p.traces) data.push({ ...t, xaxis: `x${n}`, yaxis: `y${n}`, legend });
+  });
+  layout.shapes = shapes;
+  layout.annotations = annotations;
+  return { data, layout };
 }

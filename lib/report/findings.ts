@@ -1,15 +1,16 @@
 /**
  * What each notebook found, in a form the reproduction can collect: the verdict cells call
- * `recordFindings`, which writes figures/findings/<notebook>.json, and `writeReport` turns all
- * of them into figures/REPORT.md (per statement: the measured exponent or quantity with its CI
+ * `recordFindings`, which writes findings/<notebook>.json where this run's figures go
+ * (figures/ only for `npm run reproduce` at paper scale, see output-files.ts), and
+ * `writeReport` turns the committed ones into figures/REPORT.md (per statement: the measured exponent or quantity with its CI
  * beside the theory's, whether the bound held, links to the figure and the notebook).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../experiments/results-io";
-import { REPO_ROOT } from "../experiments/provenance";
+import { COMMITTED_FIGURES_DIR, figuresDir } from "./output-files";
 
-export const FINDINGS_DIR = join(REPO_ROOT, "figures", "findings");
+const FINDINGS_DIR = join(COMMITTED_FIGURES_DIR, "findings");
 
 export interface Finding {
   /** The statement checked, paper numbering included (e.g. "Thm 4.5, NeurIPS"). */
@@ -24,10 +25,11 @@ export interface Finding {
   figure?: string;
 }
 
-/** Record the findings of `notebook` (its file name without .ipynb); not under NPPO_WRITE_FILES=0. */
+/** Record the findings of `notebook` (its file name without .ipynb) beside this run's figures; nothing under NPPO_WRITE_FILES=none. */
 export function recordFindings(notebook: string, findings: Finding[]): void {
-  if (process.env.NPPO_WRITE_FILES === "0") return;
-  writeFileAtomic(join(FINDINGS_DIR, `${notebook}.json`), JSON.stringify({ notebook, findings }, null, 1) + "\n");
+  const dir = figuresDir();
+  if (dir === null) return;
+  writeFileAtomic(join(dir, "findings", `${notebook}.json`), JSON.stringify({ notebook, findings }, null, 1) + "\n");
 }
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -43,6 +45,6 @@ export function writeReport(header: string): string {
     lines.push("");
   }
   const text = lines.join("\n");
-  writeFileAtomic(join(REPO_ROOT, "figures", "REPORT.md"), text);
+  writeFileAtomic(join(COMMITTED_FIGURES_DIR, "REPORT.md"), text);
   return text;
 }

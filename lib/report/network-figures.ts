@@ -6,7 +6,7 @@
 import { fitConstant, fitEnvelopeConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import * as theory from "../theory";
 import type { Row } from "../experiments/results-io";
-import { Figure, logLogFigure, measuredTrace, PALETTE, span, theoryTrace } from "./figures";
+import { Figure, logLogFigure, mathLabel, measuredTrace, PALETTE, settingsLine, span, theoryTrace, withSubtitle } from "./figures";
 
 export type NetworkCurves = Pick<typeof theory, "ntkErrorRate" | "linearisationBound" | "linearisationRandomDirection">;
 
@@ -17,29 +17,42 @@ export interface FigureWithFit {
   fit: PowerLawFit;
 }
 
+/** The sweep's settings the figures name (NetworkSweepConfig's). */
+export interface NetworkRun {
+  dim: number;
+  points: number;
+}
+
+/** Subtitle: the settings, how many initialisations each mean is over, what the bars are. */
+function subtitle(rows: Row[], run: NetworkRun | undefined): string {
+  const replicas = new Set(rows.map((r) => r.replica)).size;
+  const settings = settingsLine({ d: run?.dim, "inputs x<sub>p</sub>": run?.points });
+  return `${settings ? `${settings} · ` : ""}${replicas} initialisations α(0), b per width<br>mean over initialisations, bars: 95% CI`;
+}
+
 function grid(ms: number[]): number[] {
   const [lo, hi] = span(ms);
   return Array.from({ length: 33 }, (_, i) => lo * (hi / lo) ** (i / 32));
 }
 
-/** Max-entry NTK error vs m, with c·m^{-1/2} (c fitted in log space). */
-export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory): FigureWithFit {
+/** Max-entry NTK error vs m, with c·m^{-1/2} (c fitted in log space); `run` names d and the inputs in the subtitle. */
+export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory, run?: NetworkRun): FigureWithFit {
   const summary = summarise(rows, ["m"], "ntkMaxError");
   const ms = summary.map((s) => s.m as number);
   const means = summary.map((s) => s.mean);
   const fit = fitPowerLaw(ms, means);
   const c = fitConstant(ms, means, (m) => curves.ntkErrorRate(m, 1));
   const xs = grid(ms);
-  const figure = logLogFigure({
-    title: "Empirical NTK → arc-cosine kernel",
+  const figure = withSubtitle(logLogFigure({
+    title: "The empirical NTK approaches the arc-cosine kernel as the width grows",
     xTitle: "width m",
     xValues: ms,
     yTitle: "max<sub>p,q</sub> |φ₀(x<sub>p</sub>)ᵀφ₀(x<sub>q</sub>) − K(x<sub>p</sub>, x<sub>q</sub>)|",
     traces: [
       measuredTrace(`measured (slope ${fit.slope.toFixed(3)} ± ${fit.slopeCi95.toFixed(3)})`, ms, means, summary.map((s) => s.standardError), PALETTE[0]),
-      theoryTrace(`c·m^(-1/2), c = ${c.toPrecision(3)} fitted`, xs, xs.map((m) => curves.ntkErrorRate(m, c))),
+      theoryTrace(mathLabel(`Monte-Carlo rate c·m^(-1/2), c = ${c.toPrecision(3)} fitted`), xs, xs.map((m) => curves.ntkErrorRate(m, c))),
     ],
-  });
+  }), subtitle(rows, run));
   return { figure, summary, fit };
 }
 
@@ -48,7 +61,7 @@ export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory): Fig
  * c·R³m^{-1/2} (c: the smallest constant above every mean) and the random-direction
  * heuristic c·R³m^{-3/2} (c fitted in log space).
  */
-export function linearisationFigure(rows: Row[], radius: number, curves: NetworkCurves = theory): FigureWithFit {
+export function linearisationFigure(rows: Row[], radius: number, curves: NetworkCurves = theory, run?: NetworkRun): FigureWithFit {
   const summary = summarise(rows, ["m"], "linearisationGap");
   const ms = summary.map((s) => s.m as number);
   const means = summary.map((s) => s.mean);
@@ -56,16 +69,16 @@ export function linearisationFigure(rows: Row[], radius: number, curves: Network
   const cBound = fitEnvelopeConstant(ms, means, (m) => curves.linearisationBound(m, radius, 1));
   const cRandom = fitConstant(ms, means, (m) => curves.linearisationRandomDirection(m, radius, 1));
   const xs = grid(ms);
-  const figure = logLogFigure({
-    title: `Linearisation gap on the sphere ‖α − α(0)‖ = ${radius}`,
+  const figure = withSubtitle(logLogFigure({
+    title: `Linearisation gap u<sub>α</sub> − u⁰<sub>α</sub> on the sphere ‖α − α(0)‖ = ${radius}`,
     xTitle: "width m",
     xValues: ms,
     yTitle: "E[(u<sub>α</sub> − u⁰<sub>α</sub>)²]",
     traces: [
       measuredTrace(`measured (slope ${fit.slope.toFixed(3)} ± ${fit.slopeCi95.toFixed(3)})`, ms, means, summary.map((s) => s.standardError), PALETTE[1]),
-      theoryTrace(`bound c·R³m^(-1/2), smallest c above the data = ${cBound.toPrecision(3)}`, xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
-      theoryTrace(`random direction c·R³m^(-3/2), c = ${cRandom.toPrecision(3)} fitted`, xs, xs.map((m) => curves.linearisationRandomDirection(m, radius, cRandom)), "#999999", "dot"),
+      theoryTrace(mathLabel(`paper's bound c·R³m^(-1/2), smallest c above the data = ${cBound.toPrecision(3)}`), xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
+      theoryTrace(mathLabel(`random direction c·R³m^(-3/2), c = ${cRandom.toPrecision(3)} fitted`), xs, xs.map((m) => curves.linearisationRandomDirection(m, radius, cRandom)), "#999999", "dot"),
     ],
-  });
+  }), subtitle(rows, run));
   return { figure, summary, fit };
 }

@@ -1,59 +1,114 @@
 /**
  * Figures and tables of notebook 03 (error propagation) from `propagationRows`
  * (lib/experiments/propagation.ts): left side / right side of each (statement, reading).
- * Below 1 the bound holds; the distance below 1 is its slack.
+ * Below 1 the bound holds; the distance below 1 is its slack. One panel per statement, its
+ * readings in it: solid blue the reading that follows from the definitions, dashed the
+ * printed readings that can fail, drawn over it (they overlap where the readings agree).
  */
 import { CHECKS, PropagationRow, PropagationSummary } from "../experiments/propagation";
-import { Figure, logLogFigure, PALETTE, Trace } from "./figures";
+import { bandTrace, Figure, logTicks, mathLabel, Panel, PALETTE, powerOfTwoTicks, settingsLine, smallMultiples, Trace, withAlpha } from "./figures";
 
-const label = (c: { statement: string; reading: string }) => `${c.statement}: ${c.reading}`;
+/** Lowest ratio drawn: far enough below 1 to show any bound's slack, not so far that the region around 1 shrinks to nothing. */
+const FLOOR = 1e-6;
+const CAN_FAIL = [PALETTE[1], PALETTE[3]];
 
 function quantiles(values: number[]): { median: number; lo: number; hi: number } {
   const s = [...values].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], lo: s[0], hi: s[s.length - 1] };
 }
 
-/** One trace per unsigned check present in `rows`: median (markers, line) with the min–max over the group as bars. */
-function traces(rows: PropagationRow[], x: (r: PropagationRow) => number): Trace[] {
-  const out: Trace[] = [];
-  CHECKS.forEach((c, i) => {
+interface Drawn {
+  panel: Panel;
+  /** Whether some band or median lies below FLOOR (cut off). */
+  cut: boolean;
+}
+
+/** The panel of one statement: per reading, the median over each x with a min–max band. */
+function statementPanel(statement: string, rows: PropagationRow[], x: (r: PropagationRow) => number, xaxis: Record<string, unknown>): Drawn | null {
+  // The reading that follows from the definitions first: the printed ones are drawn over it.
+  const checks = CHECKS.filter((c) => c.statement === statement && !c.signed).sort((a, b) => Number(b.theorem) - Number(a.theorem));
+  const traces: Trace[] = [];
+  const lines: Trace[] = [];
+  const all: number[] = [];
+  let failing = 0;
+  checks.forEach((c) => {
     const rs = rows.filter((r) => r.statement === c.statement && r.reading === c.reading && r.ratio !== null && r.ratio > 0 && Number.isFinite(r.ratio));
     if (rs.length === 0) return;
     const xs = [...new Set(rs.map(x))].sort((a, b) => a - b);
     const q = xs.map((v) => quantiles(rs.filter((r) => x(r) === v).map((r) => r.ratio as number)));
-    const color = PALETTE[i % PALETTE.length];
-    out.push({
-      type: "scatter", mode: "lines+markers", name: `${label(c)}${c.theorem ? "" : " (can fail)"}`, x: xs, y: q.map((v) => v.median),
-      error_y: { type: "data", symmetric: false, array: q.map((v) => v.hi - v.median), arrayminus: q.map((v) => v.median - v.lo), visible: true, thickness: 1 },
-      line: { color, width: 2, dash: c.theorem ? "solid" : "dash" }, marker: { color, size: 6, symbol: c.theorem ? "circle" : "diamond" },
+    const color = c.theorem ? PALETTE[0] : CAN_FAIL[failing++ % CAN_FAIL.length];
+    const name = `${mathLabel(c.reading)}${c.theorem ? "" : " — can fail"}`;
+    traces.push(bandTrace(xs, q.map((v) => Math.max(v.lo, FLOOR / 10)), q.map((v) => v.hi), color, name));
+    lines.push({
+      type: "scatter", mode: xs.length > 12 ? "lines" : "lines+markers", name, legendgroup: name, x: xs, y: q.map((v) => v.median),
+      line: { color, width: c.theorem ? 3.5 : 1.8, dash: c.theorem ? "solid" : failing === 1 ? "dash" : "dot" }, marker: { color, size: c.theorem ? 8 : 6, symbol: c.theorem ? "circle" : "diamond" },
     });
+    for (const v of q) all.push(v.lo, v.hi, v.median);
   });
-  return out;
+  if (lines.length === 0) return null;
+  const top = Math.max(10, ...all.map((v) => v * 2));
+  const bottom = Math.max(FLOOR, Math.min(0.1, ...all.filter((v) => v > 0)));
+  const range = [Math.log10(bottom), Math.log10(top)];
+  return {
+    // Bands first: every line is drawn over every band.
+    panel: {
+      title: mathLabel(statement),
+      traces: [...traces, ...lines],
+      xaxis,
+      yaxis: { type: "log", range, ...logTicks([bottom, top]), gridcolor: "#eeeeee", zeroline: false },
+      shapes: [
+        { type: "rect", xref: "x domain", yref: "y", x0: 0, x1: 1, y0: 1, y1: top, fillcolor: withAlpha(PALETTE[1], 0.08), line: { width: 0 }, layer: "below" },
+        { type: "line", xref: "x domain", yref: "y", x0: 0, x1: 1, y0: 1, y1: 1, line: { color: "#000000", width: 1, dash: "dot" } },
+      ],
+      annotations: [{ text: "left > right: bound fails", xref: "x domain", yref: "y", x: 1, y: Math.log10(top), xanchor: "right", yanchor: "top", showarrow: false, font: { size: 10, color: "#a04000" } }],
+    },
+    cut: all.some((v) => v < FLOOR),
+  };
 }
 
-function withUnitLine(figure: Figure, xs: number[]): Figure {
-  const line: Trace = { type: "scatter", mode: "lines", name: "left side = right side", x: [Math.min(...xs), Math.max(...xs)], y: [1, 1], line: { color: "#000000", width: 1, dash: "dot" }, hoverinfo: "skip" };
-  return { ...figure, data: [...figure.data, line] };
+function ratioFigure(rows: PropagationRow[], x: (r: PropagationRow) => number, xaxis: Record<string, unknown>, title: string, settings: string, band: string, xTitle: string): Figure {
+  const statements = [...new Set(CHECKS.filter((c) => !c.signed).map((c) => c.statement))];
+  const drawn = statements.map((s) => statementPanel(s, rows, x, xaxis)).filter((d): d is Drawn => d !== null);
+  const cut = drawn.some((d) => d.cut) ? `; axes cut at 10<sup>−6</sup>, far below any failure` : "";
+  return smallMultiples({
+    title,
+    subtitle: `${settings}<br>line: median of left side / right side; band: ${band}${cut}`,
+    panels: drawn.map((d) => d.panel),
+    columns: 2,
+    xTitle,
+    yTitle: "left side / right side",
+  });
 }
 
 /**
- * Left/right ratio against the iteration k of one run configuration (K, m): median over
- * replicas, bars from min to max. Solid: readings that are theorems; dashed: readings that can
- * fail. Lemma 5.2 (both sides signed) is not drawn: its table gives right − left.
+ * Left/right ratio against the iteration k of one run configuration (one K and m in `rows`):
+ * median over replicas, band from the smallest to the largest replica, one panel per
+ * statement. Lemma 5.2 (both sides signed) is not drawn: its table gives right − left.
  */
-export function ratioByIterationFigure(rows: PropagationRow[], title: string): Figure {
-  const ts = traces(rows, (r) => r.k + 1);
-  const xs = rows.map((r) => r.k + 1);
-  const fig = logLogFigure({ title, xTitle: "iteration k + 1", yTitle: "left side / right side", traces: ts, xValues: xs });
-  return withUnitLine({ ...fig, layout: { ...fig.layout, height: 620, legend: { orientation: "v", x: 0, y: -0.18, xanchor: "left", yanchor: "top", font: { size: 11 } }, margin: { l: 95, r: 30, t: 50, b: 260 } } }, xs);
+export function ratioByIterationFigure(rows: PropagationRow[], run: { mdp: string; beta: number; T: number }): Figure {
+  const one = (key: "K" | "m") => [...new Set(rows.map((r) => r[key]))].join(", ");
+  const replicas = new Set(rows.map((r) => r.replica)).size;
+  const ks = rows.map((r) => r.k + 1);
+  return ratioFigure(
+    rows, (r) => r.k + 1, { type: "log", ...powerOfTwoTicks(ks), gridcolor: "#eeeeee" },
+    "Error propagation along one run: does each bound hold at every iteration?",
+    `${settingsLine({ mdp: run.mdp, β: run.beta, K: one("K"), m: one("m"), T: run.T })} · ${replicas} replicas`,
+    "smallest to largest replica", "iteration k + 1",
+  );
 }
 
-/** Left/right ratio against the width m or the solver's T (all iterations and replicas pooled: median, min–max). */
-export function ratioBySweepFigure(rows: PropagationRow[], by: "m" | "T", title: string): Figure {
-  const ts = traces(rows, (r) => r[by]);
+/**
+ * Left/right ratio against the width m or the solver's T: every iteration and replica at each
+ * x pooled (median, band min–max), one panel per statement.
+ */
+export function ratioBySweepFigure(rows: PropagationRow[], by: "m" | "T", run: { mdp: string; beta: number; K: number; m?: number; T?: number }): Figure {
   const xs = rows.map((r) => r[by]);
-  const fig = logLogFigure({ title, xTitle: by === "m" ? "width m" : "solver steps T", yTitle: "left side / right side", traces: ts, xValues: xs });
-  return withUnitLine({ ...fig, layout: { ...fig.layout, height: 620, legend: { orientation: "v", x: 0, y: -0.18, xanchor: "left", yanchor: "top", font: { size: 11 } }, margin: { l: 95, r: 30, t: 50, b: 260 } } }, xs);
+  return ratioFigure(
+    rows, (r) => r[by], { type: "log", ...powerOfTwoTicks(xs), gridcolor: "#eeeeee" },
+    by === "m" ? "Slack of each bound against the width m" : "Slack of each bound against the solvers' steps T",
+    settingsLine({ mdp: run.mdp, β: run.beta, K: run.K, m: run.m, T: run.T }),
+    "all iterations and replicas, min to max", by === "m" ? "width m" : "solver steps T",
+  );
 }
 
 /** The summary as table rows: how often each reading held, and its slack. */

@@ -69,7 +69,7 @@ async function launch(): Promise<StaticExporter | null> {
     },
     async svg(figure, width, height) {
       const url = await render(figure, width, height, "svg", 1);
-      return stableSvgIds(decodeURIComponent(url.slice(url.indexOf(",") + 1)), figure);
+      return canonicalSvg(decodeURIComponent(url.slice(url.indexOf(",") + 1)));
     },
     async close() {
       await browser.close();
@@ -78,19 +78,29 @@ async function launch(): Promise<StaticExporter | null> {
 }
 
 /**
- * plotly names a plot's defs, clip paths, legend and trace groups with random 6-character ids,
- * so the same figure gave a different SVG file on every run; the ids are replaced by ones
- * derived from the figure. Only their own contexts are rewritten (an all-digit id could occur
- * in path data).
+ * The same drawing always gives the same SVG file. plotly's SVG differs between runs in two
+ * ways that draw nothing: it names a plot's defs, clip paths, legend and trace groups with
+ * random ids, and the order of an element's attributes depends on timing inside the page (a
+ * rerun once wrote the root's `viewBox` before its `style`). So every element's attributes are
+ * sorted by name and the random ids replaced by one derived from the drawing itself — not from
+ * the figure's JSON, which can differ where nothing drawn does. Ids are rewritten in their own
+ * contexts only (an all-digit id could occur in path data).
  */
-export function stableSvgIds(svg: string, figure: Figure): string {
-  const id = createHash("sha256").update(JSON.stringify(figure)).digest("hex").slice(0, 6);
+export function canonicalSvg(svg: string): string {
+  const HOLE = "\u0000";
   const m = /id="defs-([0-9a-z]+)"/.exec(svg);
-  let out = m ? svg.replace(new RegExp(`(defs-|topdefs-|clip|legend)${m[1]}`, "g"), `$1${id}`) : svg;
+  let out = m ? svg.replace(new RegExp(`(defs-|topdefs-|clip|legend)${m[1]}`, "g"), `$1${HOLE}`) : svg;
   // Each trace's group carries its own random id in its class ("trace scatter trace1a2b3c").
   let k = 0;
-  out = out.replace(/(class="trace [a-z]+ trace)([0-9a-z]+)"/g, (_all, head: string) => `${head}${id}t${k++}"`);
-  return out;
+  out = out.replace(/(class="trace [a-z]+ trace)([0-9a-z]+)"/g, (_all, head: string) => `${head}${HOLE}t${k++}"`);
+  // Serialised SVG quotes every attribute value with " and escapes " inside it.
+  out = out.replace(/<([A-Za-z][\w:.-]*)((?:\s+[^\s=/>]+="[^"]*")+)\s*(\/?)>/g, (_all, name: string, attrs: string, close: string) => {
+    const list = [...attrs.matchAll(/\s+([^\s=/>]+)="([^"]*)"/g)].map((a) => [a[1], a[2]]);
+    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return `<${name}${list.map(([n, v]) => ` ${n}="${v}"`).join("")}${close}>`;
+  });
+  const id = createHash("sha256").update(out).digest("hex").slice(0, 6);
+  return out.split(HOLE).join(id);
 }
 
 /** An exporter that renders through a reproduction's shared browser (export-server.ts). */

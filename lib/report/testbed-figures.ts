@@ -6,7 +6,7 @@ import { evaluatePolicy, objective, optimalPolicy, stationaryDistribution, unifo
 import { FiniteMdp, rewardBound } from "../mdp/mdp";
 import { fitPowerLaw, summarise } from "../stats";
 import type { Row } from "../experiments/results-io";
-import { Figure, logLogFigure, measuredTrace, PALETTE } from "./figures";
+import { Figure, logLogFigure, measuredTrace, PALETTE, settingsLine, withSubtitle } from "./figures";
 
 /** One row of exact facts about a testbed (all float64 finite sums). */
 export function testbedFacts(mdp: FiniteMdp): Record<string, number | string> {
@@ -30,12 +30,17 @@ export function testbedFacts(mdp: FiniteMdp): Record<string, number | string> {
   };
 }
 
+/** The MDP's size as a subtitle: "|S| = 10 · |A| = 4 · d = 6 · γ = 0.9". */
+function mdpLine(mdp: FiniteMdp): string {
+  return settingsLine({ "|S|": mdp.states, "|A|": mdp.actions, d: mdp.dim, γ: mdp.gamma });
+}
+
 /** Grouped bars of ν* and ν_{π0} over states. */
 export function stationaryFigure(mdp: FiniteMdp): Figure {
   const states = Array.from({ length: mdp.states }, (_, s) => s);
   const nuStar = optimalPolicy(mdp).nu;
   const nu0 = stationaryDistribution(mdp, uniformPolicy(mdp)).nu;
-  return {
+  return withSubtitle({
     data: [
       { type: "bar", name: "ν* (optimal policy)", x: states, y: Array.from(nuStar), marker: { color: PALETTE[0] } },
       { type: "bar", name: "ν<sub>π0</sub> (uniform policy)", x: states, y: Array.from(nu0), marker: { color: PALETTE[4] } },
@@ -50,7 +55,7 @@ export function stationaryFigure(mdp: FiniteMdp): Figure {
       plot_bgcolor: "#ffffff",
       paper_bgcolor: "#ffffff",
     },
-  };
+  }, `${mdpLine(mdp)} · exact, in float64`);
 }
 
 const SERIES: [string, string][] = [
@@ -60,7 +65,7 @@ const SERIES: [string, string][] = [
 ];
 
 /** Realizability radii vs width (mean ± 1.96 s.e. over initialisations), with fitted slopes. */
-export function realizabilityFigure(rows: Row[], mdpName: string): { figure: Figure; slopes: Record<string, ReturnType<typeof fitPowerLaw>> } {
+export function realizabilityFigure(rows: Row[], mdp: FiniteMdp): { figure: Figure; slopes: Record<string, ReturnType<typeof fitPowerLaw>> } {
   const slopes: Record<string, ReturnType<typeof fitPowerLaw>> = {};
   const traces = SERIES.map(([column, label], i) => {
     const s = summarise(rows, ["m"], column);
@@ -69,5 +74,7 @@ export function realizabilityFigure(rows: Row[], mdpName: string): { figure: Fig
     return measuredTrace(`${label} (slope ${slopes[column].slope.toFixed(2)})`, ms, s.map((g) => g.mean), s.map((g) => g.standardError), PALETTE[i]);
   });
   const ms = summarise(rows, ["m"], SERIES[0][0]).map((g) => g.m as number);
-  return { figure: logLogFigure({ title: `Radius Assumption 4.3 needs on ${mdpName}`, xTitle: "width m", yTitle: "radius R", traces, xValues: ms }), slopes };
+  const replicas = new Set(rows.map((r) => r.replica)).size;
+  const figure = logLogFigure({ title: `The radius R that Assumption 4.3 needs on ${mdp.name}`, xTitle: "width m", yTitle: "radius R", traces, xValues: ms });
+  return { figure: withSubtitle(figure, `${mdpLine(mdp)} · ${replicas} initialisations α(0) per width<br>mean over initialisations, bars: 95% CI; slopes of log R against log m`), slopes };
 }

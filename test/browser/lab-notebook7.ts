@@ -14,11 +14,12 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
-import { freePort } from "../../lib/report/notebook-runner";
+import { companionNotebooks } from "../../tools/companion";
+import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
 import { runMain, staysLocal, stopServer, tally, waitForServer } from "./harness";
 
@@ -108,7 +109,7 @@ const RUN_STATE = `(() => {
 
 async function main(): Promise<number> {
   ensureVenv();
-  const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  const notebooks = companionNotebooks().present.map((p) => basename(p));
   mkdirSync(OUT, { recursive: true });
   rmSync(COPIES, { recursive: true, force: true });
   mkdirSync(COPIES, { recursive: true });
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
           JUPYTER_RUNTIME_DIR: join(scratch, "runtime"),
           NPPO_SCALE: "smoke",
           NPPO_RESULTS_DIR: join(scratch, "results"),
-          NPPO_WRITE_FILES: "0",
+          NPPO_WRITE_FILES: "none",
         },
         stdio: ["ignore", "ignore", "pipe"],
         detached: true,

@@ -9,12 +9,13 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "../../lib/experiments/provenance";
-import { freePort } from "../../lib/report/notebook-runner";
+import { companionNotebooks } from "../../tools/companion";
+import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";
 import { runMain, stopServer, tally, waitForServer } from "./harness";
 
@@ -22,7 +23,7 @@ const OUT = join(REPO_ROOT, "ci-artifacts", "browser");
 const COPIES = join(REPO_ROOT, "notebooks", "_browser_check");
 
 async function main(): Promise<number> {
-  const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  const notebooks = companionNotebooks().present.map((p) => basename(p));
   mkdirSync(OUT, { recursive: true });
   rmSync(COPIES, { recursive: true, force: true });
   mkdirSync(COPIES, { recursive: true });

@@ -12,9 +12,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Dealer, Subscriber } from "zeromq";
-import { REPO_ROOT } from "../experiments/provenance";
-import { writeFileAtomic } from "../experiments/results-io";
-import { notebookFingerprint } from "./staleness";
+import { REPO_ROOT } from "../lib/experiments/provenance";
+import { writeFileAtomic } from "../lib/experiments/results-io";
+import { notebookFingerprint, outputsDigest } from "./staleness";
 
 type Json = Record<string, any>;
 
@@ -288,7 +288,7 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
   }
   if (opts.write !== false) {
     // A failed run leaves the notebook without a fingerprint: it is stale until rerun.
-    nb.metadata.nppo = failure === undefined ? { madeFrom: notebookFingerprint(nb.cells), scale: opts.env?.NPPO_SCALE ?? "paper" } : { madeFrom: "failed run" };
+    nb.metadata.nppo = failure === undefined ? { madeFrom: notebookFingerprint(nb.cells), scale: opts.env?.NPPO_SCALE ?? "paper", outputs: outputsDigest(nb.cells) } : { madeFrom: "failed run" };
     writeFileAtomic(path, JSON.stringify(nb, null, 1) + "\n");
   }
   return { path, ok: failure === undefined, failure, seconds: (Date.now() - start) / 1000 };

@@ -5,8 +5,8 @@
  * instead of each starting a browser (~10 s apiece). Renders are serialised on one page.
  */
 import { createServer, Server } from "node:http";
-import type { Figure } from "./figures";
-import { closeStaticExporter, staticExporter, staticExportUnavailableReason } from "./static-image";
+import type { Figure } from "../lib/report/figures";
+import { closeStaticExporter, staticExporter, staticExportUnavailableReason } from "../lib/report/static-image";
 
 export const EXPORT_ENV = "NPPO_EXPORT_URL";
 
