@@ -4,8 +4,8 @@
  * size beside another, or the path average beside the last iterate of the same runs.
  */
 import type { Row } from "../experiments/results-io";
-import { bandedTraces, pointsBy } from "./convergence-figures";
-import { Figure, logLogFigure, PALETTE, theoryTrace } from "./figures";
+import { summarise } from "../stats";
+import { Figure, logLogFigure, measuredBandTraces, PALETTE, theoryTrace, withSubtitle } from "./figures";
 
 export interface LabelledRows {
   label: string;
@@ -15,13 +15,12 @@ export interface LabelledRows {
 }
 
 /** Mean error against T per labelled set, with 95% bands; `baseline`, when given, is drawn as a dashed line (e.g. the zero predictor's MSE). */
-export function errorVsIterationsBySet(sets: LabelledRows[], opts: { title: string; yTitle: string; baseline?: { label: string; value: number } }): Figure {
+export function errorVsIterationsBySet(sets: LabelledRows[], opts: { title: string; subtitle: string; yTitle: string; baseline?: { label: string; value: number } }): Figure {
   const Ts = [...new Set(sets.flatMap((s) => s.rows.map((r) => r.T as number)))].sort((a, b) => a - b);
   const traces = sets.flatMap((s, i) => {
-    const col = s.column ?? "mse";
-    const points = pointsBy(s.rows, (r) => r.T as number, (r) => r[col] as number);
-    return bandedTraces(s.label, points, PALETTE[i % PALETTE.length]);
+    const points = summarise(s.rows, ["T"], s.column ?? "mse").sort((a, b) => (a.T as number) - (b.T as number));
+    return measuredBandTraces(s.label, points.map((p) => p.T as number), points.map((p) => p.mean), points.map((p) => p.standardError), PALETTE[i % PALETTE.length]);
   });
   if (opts.baseline) traces.push(theoryTrace(opts.baseline.label, [Ts[0], Ts[Ts.length - 1]], [opts.baseline.value, opts.baseline.value], "#000000", "dash"));
-  return logLogFigure({ title: opts.title, xTitle: "T", yTitle: opts.yTitle, traces, xValues: Ts });
+  return withSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: opts.yTitle, traces, xValues: Ts }), opts.subtitle);
 }

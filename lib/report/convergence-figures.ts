@@ -8,7 +8,7 @@ import type { Row } from "../experiments/results-io";
 import { fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
-import { Figure, logLogFigure, PALETTE, powerOfTwoTicks, span, theoryTrace, Trace } from "./figures";
+import { bandTrace, Figure, logLogFigure, logTicks, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
 
@@ -97,62 +97,27 @@ export function pointsBy<R>(items: R[], x: (r: R) => number, y: (r: R) => number
   return xs.map((v) => ({ x: v, ...meanAndStandardError(items.filter((r) => x(r) === v).map(y)) }));
 }
 
-/** A measured series: line and markers, with its 95% band (±1.96 s.e.) as a filled area. */
+/** A measured series: line and markers, with its 95% band (±1.96 s.e.) as a filled area (figures.ts `bandTrace`). */
 export function bandedTraces(name: string, points: Point[], color: string, opts: { dash?: string; xaxis?: string; yaxis?: string; showlegend?: boolean; legendgroup?: string } = {}): Trace[] {
   const axes = { ...(opts.xaxis ? { xaxis: opts.xaxis } : {}), ...(opts.yaxis ? { yaxis: opts.yaxis } : {}) };
   const group = opts.legendgroup ?? name;
-  const upper = points.map((p) => p.mean + 1.96 * p.standardError);
+  const x = points.map((p) => p.x);
   // On log axes a band reaching 0 or below cannot be drawn: clip its lower edge at a tenth of the mean.
   const lower = points.map((p) => Math.max(p.mean - 1.96 * p.standardError, p.mean / 10));
-  const band: Trace = {
-    type: "scatter", mode: "lines", x: [...points.map((p) => p.x), ...points.map((p) => p.x).reverse()], y: [...upper, ...lower.reverse()],
-    fill: "toself", fillcolor: hexToRgba(color, 0.15), line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: group, ...axes,
-  };
+  const upper = points.map((p) => p.mean + 1.96 * p.standardError);
   const line: Trace = {
-    type: "scatter", mode: "lines+markers", name, x: points.map((p) => p.x), y: points.map((p) => p.mean),
+    type: "scatter", mode: "lines+markers", name, x, y: points.map((p) => p.mean),
     line: { color, width: 2, dash: opts.dash ?? "solid" }, marker: { color, size: 6 }, legendgroup: group, showlegend: opts.showlegend ?? true, ...axes,
   };
-  return points.some((p) => p.standardError > 0) ? [band, line] : [line];
+  return points.some((p) => p.standardError > 0) ? [bandTrace(x, lower, upper, color, group, axes), line] : [line];
 }
 
-function hexToRgba(hex: string, alpha: number): string {
-  const v = parseInt(hex.slice(1), 16);
-  return `rgba(${(v >> 16) & 255}, ${(v >> 8) & 255}, ${v & 255}, ${alpha})`;
-}
-
-/** Side-by-side panels sharing one legend: plotly's axis-per-panel layout (`x`, `x2`, …). */
-function panels(opts: { title: string; traces: Trace[]; axes: { x: Record<string, unknown>; y: Record<string, unknown> }[]; height?: number }): Figure {
-  const n = opts.axes.length;
-  const gap = 0.08;
-  const width = (1 - gap * (n - 1)) / n;
-  const layout: Record<string, unknown> = {
-    title: { text: opts.title },
-    legend: { orientation: "h", x: 0, y: -0.2, xanchor: "left", yanchor: "top" },
-    margin: { l: 80, r: 30, t: 95, b: 40 },
-    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
-    plot_bgcolor: "#ffffff",
-    paper_bgcolor: "#ffffff",
-  };
-  opts.axes.forEach((a, i) => {
-    const suffix = i === 0 ? "" : String(i + 1);
-    layout[`xaxis${suffix}`] = { ...a.x, domain: [i * (width + gap), i * (width + gap) + width], anchor: `y${suffix}` };
-    layout[`yaxis${suffix}`] = { ...a.y, anchor: `x${suffix}` };
-  });
-  return { data: opts.traces, layout };
-}
-
-/** One tick format per log axis: decimal labels at 1, 2, 5 per decade (0.005, 0.01, 0.02, …). */
-const LOG_Y = { type: "log", tickformat: ".2~g", dtick: "D2" };
+const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
 /** Sequential colours (light to dark) for an ordered parameter such as T. */
 const SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a"];
 const pow2 = (v: number) => `2<sup>${Math.log2(v)}</sup>`;
-
-/** A figure whose title has a subtitle line needs room above the plot. */
-function roomForSubtitle(figure: Figure): Figure {
-  figure.layout.margin = { ...(figure.layout.margin as object), t: 95 };
-  return figure;
-}
-const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
+/** A log axis labelled by `logTicks` over the values the traces draw. */
+const logAxis = (traces: Trace[]) => ({ type: "log", ...logTicks(traces.flatMap((t) => ((t.y as number[]) ?? []).filter((v) => v > 0 && Number.isFinite(v)))) });
 
 /** Slope of log mean against log x with its 95% CI (NaN fit when fewer than 3 positive points). */
 export function slopeOf(points: Point[]): PowerLawFit | null {
@@ -171,7 +136,7 @@ export interface Schedule {
  * neural PPO with T growing with K (`schedules`) and with T fixed (`fixedT`, the plateau), for
  * one width. Returns the figure and each series' points and slope.
  */
-export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; title: string; value?: "finalGap" | "minGap" }): { figure: Figure; series: { label: string; points: Point[]; fit: PowerLawFit | null }[] } {
+export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; title: string; subtitle: string; value?: "finalGap" | "minGap" }): { figure: Figure; series: { label: string; points: Point[]; fit: PowerLawFit | null }[] } {
   const value = opts.value ?? "finalGap";
   const pick = (r: RunSummary) => r[value];
   const exact = runs.filter((r) => r.variant === "exact-ppo");
@@ -183,7 +148,7 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
   opts.fixedT.forEach((T, i) => series.push({ label: `neural PPO, T = ${pow2(T)} fixed`, points: pointsBy(neural.filter((r) => r.T === T), (r) => r.K, pick), fit: null, color: PALETTE[(opts.schedules.length + i) % PALETTE.length], dash: "dot" }));
   for (const s of series) s.fit = slopeOf(s.points);
   const traces = series.flatMap((s) => bandedTraces(`${s.label}${s.fit ? ` (slope ${s.fit.slope.toFixed(2)})` : ""}`, s.points, s.color, { dash: s.dash }));
-  const figure = roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks }));
+  const figure = withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks }), opts.subtitle);
   return { figure, series: series.map(({ label, points, fit }) => ({ label, points, fit })) };
 }
 
@@ -191,7 +156,7 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
  * The floor at one K: the final gap against T per width (left) and against m per T (right),
  * with exact PPO's final gap as the line the floor sits on.
  */
-export function floorFigure(runs: RunSummary[], opts: { K: number; title: string }): Figure {
+export function floorFigure(runs: RunSummary[], opts: { K: number; title: string; subtitle: string }): Figure {
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.init === "antisymmetric" && r.alpha0 === "shared");
   const exact = runs.filter((r) => r.variant === "exact-ppo" && r.K === opts.K);
   const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
@@ -205,12 +170,13 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
     traces.push({ ...theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"), legendgroup: "exact" });
     traces.push({ ...theoryTrace("", span(widths), [g, g], "#000000", "dash"), xaxis: "x2", yaxis: "y2", showlegend: false, legendgroup: "exact" });
   }
-  return panels({
+  return sideBySide({
     title: opts.title,
+    subtitle: opts.subtitle,
     traces,
     axes: [
-      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", ...powerOfTwoTicks(Ts) }, y: { ...LOG_Y, title: { text: `final gap at K = ${opts.K}` } } },
-      { x: { title: { text: "width m" }, type: "log", ...powerOfTwoTicks(widths) }, y: { ...LOG_Y, matches: "y" } },
+      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", ...powerOfTwoTicks(Ts) }, y: { ...logAxis(traces), title: { text: `final gap at K = ${opts.K}` } } },
+      { x: { title: { text: "width m" }, type: "log", ...powerOfTwoTicks(widths) }, y: { ...logAxis(traces), matches: "y" } },
     ],
   });
 }
@@ -220,7 +186,7 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
  * the energy error E_{ν*}‖E_k − E^ex_k‖_∞ and its accumulated actor (Alg. 2), critic (Alg. 3)
  * and drift parts, one panel per T.
  */
-export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: number[]; title: string }): Figure {
+export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: number[]; title: string; subtitle: string }): Figure {
   const parts: [string, string, string][] = [
     ["energyErrorInf", "E<sub>ν*</sub>‖E<sub>k</sub> − E<sup>ex</sup><sub>k</sub>‖<sub>∞</sub> (total)", "#000000"],
     ["actorErrorInf", "accumulated actor error (Alg. 2)", PALETTE[0]],
@@ -238,15 +204,16 @@ export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: nu
       traces.push(...bandedTraces(label, points, color, { ...axis, showlegend: p === 0, legendgroup: col, dash: col === "trackingL" ? "dot" : "solid" }));
     }
   });
-  return panels({
+  return sideBySide({
     title: opts.title,
+    subtitle: opts.subtitle,
     traces,
-    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = 2<sup>${Math.log2(T)}</sup>)` } }, y: { ...LOG_Y, ...(p === 0 ? { title: { text: "energy error (ν*-weighted sup over actions)" } } : { matches: "y" }) } })),
+    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = ${pow2(T)})` } }, y: { ...logAxis(traces), ...(p === 0 ? { title: { text: "energy error (ν*-weighted sup over actions)" } } : { matches: "y" }) } })),
   });
 }
 
 /** Ablations at one K: final gap against T for each (initialisation, α(0) per iteration). */
-export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number; title: string }): Figure {
+export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number; title: string; subtitle: string }): Figure {
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m);
   const combos = [...new Set(neural.map((r) => `${r.init}|${r.alpha0}`))].sort();
   const Ts = [...new Set(neural.map((r) => r.T))].sort((a, b) => a - b);
@@ -260,7 +227,7 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
     const g = mean(exact.map((r) => r.finalGap));
     traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"));
   }
-  return roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts }));
+  return withSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts }), opts.subtitle);
 }
 
 /**
@@ -268,7 +235,7 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
  * with π_0's gap (above it, a run ended worse than it started) and exact PPO, on a linear
  * axis; where `runs` hold an antisymmetric arm at a width, its final gap is drawn there too.
  */
-export function cautionaryFigure(runs: RunSummary[], opts: { title: string }): Figure {
+export function cautionaryFigure(runs: RunSummary[], opts: { title: string; subtitle: string }): Figure {
   const neural = runs.filter((r) => r.variant === "neural-ppo");
   const exact = runs.filter((r) => r.variant === "exact-ppo");
   const widths = [...new Set(neural.filter((r) => r.init === "paper").map((r) => r.m))].sort((a, b) => a - b);
@@ -285,10 +252,11 @@ export function cautionaryFigure(runs: RunSummary[], opts: { title: string }): F
     traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000", { ...axis, showlegend: p === 0, legendgroup: "exact" }));
     traces.push({ ...theoryTrace(`π₀ (uniform): gap ${start.toFixed(3)}`, span(Ks), [start, start], "#888888", "longdash"), ...axis, showlegend: p === 0, legendgroup: "start" });
   });
-  return panels({
+  return sideBySide({
     title: opts.title,
+    subtitle: opts.subtitle,
     traces,
-    axes: widths.map((m, p) => ({ x: { title: { text: `horizon K (m = ${m})` }, type: "log", ...powerOfTwoTicks(Ks) }, y: { title: { text: p === 0 ? GAP_TITLE : "" }, range: [0, Math.max(...neural.map((r) => r.finalGap), start) * 1.15], ...(p > 0 ? { matches: "y" } : {}) } })),
+    axes: widths.map((m, p) => ({ x: { title: { text: `horizon K (m = ${m})` }, type: "log", ...powerOfTwoTicks(Ks) }, y: { title: { text: p === 0 ? GAP_TITLE : "" }, rangemode: "tozero", ...(p > 0 ? { matches: "y" } : {}) } })),
   });
 }
 
@@ -297,7 +265,7 @@ export function cautionaryFigure(runs: RunSummary[], opts: { title: string }): F
  * PPO's min-gap with Thm 4.9's right side from the measured errors (revision's ε'_k). The
  * figure labels come from the curve functions, so replacing one in `curves` relabels it.
  */
-export function boundsFigure(runs: RunSummary[], opts: { title: string; curves?: ConvergenceCurves }): Figure {
+export function boundsFigure(runs: RunSummary[], opts: { title: string; subtitle: string; curves?: ConvergenceCurves }): Figure {
   const curves = opts.curves ?? theory;
   const exact = runs.filter((r) => r.variant === "exact-ppo");
   const neural = runs.filter((r) => r.variant === "neural-ppo");
@@ -308,17 +276,14 @@ export function boundsFigure(runs: RunSummary[], opts: { title: string; curves?:
   ];
   if (neural.length > 0) {
     traces.push(...bandedTraces("neural PPO: min-gap", pointsBy(neural, (r) => r.K, (r) => r.minGap), PALETTE[0]));
-    traces.push(...bandedTraces("neural PPO: Thm 4.9 with measured errors (revision ε'_k)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
+    traces.push(...bandedTraces("neural PPO: Thm 4.9 with measured errors (revision's ε'<sub>k</sub>)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
     traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "dot" }));
   }
-  const figure = roomForSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks }));
-  // Gaps near 0.01 and bounds near 1000 on one axis: powers of ten, one format.
-  figure.layout.yaxis = { ...(figure.layout.yaxis as object), dtick: 1, tickformat: "", exponentformat: "power" };
-  return figure;
+  return withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks }), opts.subtitle);
 }
 
 /** Min-gap at one K against β (log-log), with the ideal bound's optimal β marked. */
-export function betaFigure(runs: RunSummary[], optimalBeta: number, title: string): Figure {
+export function betaFigure(runs: RunSummary[], optimalBeta: number, opts: { title: string; subtitle: string }): Figure {
   const keys = [...new Set(runs.map((r) => `${r.variant}|${r.m}`))];
   const traces = keys.flatMap((key, i) => {
     const [variant, mText] = key.split("|");
@@ -326,7 +291,7 @@ export function betaFigure(runs: RunSummary[], optimalBeta: number, title: strin
     return bandedTraces(variant === "exact-ppo" ? "exact PPO" : `neural PPO, m = ${mText}`, pointsBy(rs, (r) => r.beta, (r) => r.finalGap), variant === "exact-ppo" ? "#000000" : PALETTE[i % PALETTE.length]);
   });
   const betas = [...new Set(runs.map((r) => r.beta))].sort((a, b) => a - b);
-  const fig = roomForSubtitle(logLogFigure({ title, xTitle: "β", yTitle: "final gap", traces, xValues: [betas[0], betas[betas.length - 1]] }));
+  const fig = withSubtitle(logLogFigure({ title: opts.title, xTitle: "β", yTitle: "final gap", traces, xValues: [betas[0], betas[betas.length - 1]] }), opts.subtitle);
   // β is not a power-of-two sweep: ticks at the values run and at the bound's optimal β.
   const ticks = [...betas, optimalBeta].sort((a, b) => a - b);
   fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log", tickvals: ticks, ticktext: ticks.map((b) => (b === optimalBeta ? `β* = ${b.toFixed(1)}` : String(b))) };

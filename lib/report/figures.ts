@@ -267,3 +267,30 @@ export function smallMultiples(opts: { title: string; subtitle?: string; panels:
   layout.annotations = annotations;
   return { data, layout };
 }
+
+/**
+ * Panels side by side that share one legend (the same series in every panel, e.g. one panel
+ * per T): plotly's axis-per-panel layout (`x`, `x2`, …), each panel with its own axes. Traces
+ * name their panel's axes themselves (`xaxis: "x2", yaxis: "y2"`). `smallMultiples` instead
+ * gives each panel its own legend.
+ */
+export function sideBySide(opts: { title: string; subtitle?: string; traces: Trace[]; axes: { x: Record<string, unknown>; y: Record<string, unknown> }[] }): Figure {
+  const n = opts.axes.length;
+  const gap = 0.08;
+  const width = (1 - gap * (n - 1)) / n;
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title },
+    legend: { orientation: "h", x: 0, y: -0.2, xanchor: "left", yanchor: "top" },
+    margin: { l: 80, r: 30, t: 50, b: 40 },
+    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+  };
+  opts.axes.forEach((a, i) => {
+    const suffix = i === 0 ? "" : String(i + 1);
+    layout[`xaxis${suffix}`] = { ...a.x, domain: [i * (width + gap), i * (width + gap) + width], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...a.y, anchor: `x${suffix}` };
+  });
+  const figure = { data: opts.traces, layout };
+  return opts.subtitle ? withSubtitle(figure, opts.subtitle) : figure;
+}
