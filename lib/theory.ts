@@ -141,24 +141,20 @@ export const horizonRate = labelled((K: number, c: number) => c * K ** -0.5, "c�
  * |(1 − (1 − ηλ)^T)/(Tηλ)|², for an eigenvalue λ = re + i·im of the solver's matrix
  * (lib/mdp/conditioning.ts: D^{1/2}KD^{1/2} for Alg. 2, the TD matrix for Alg. 3).
  */
-export function pathAverageResidualFraction(re: number, im: number, eta: number, T: number): number {
+export const pathAverageResidualFraction = labelled((re: number, im: number, eta: number, T: number): number => {
   const [zr, zi] = [1 - eta * re, -eta * im];
   const r = Math.hypot(zr, zi) ** T;
   const phi = T * Math.atan2(zi, zr);
   const [nr, ni] = [1 - r * Math.cos(phi), -r * Math.sin(phi)];
   return Math.hypot(nr, ni) ** 2 / (T * eta * Math.hypot(re, im)) ** 2;
-}
+}, "|(1 − (1 − ηλ)^T)/(Tηλ)|^2");
 
 /** The same for the last iterate θ(T−1): |1 − ηλ|^{2(T−1)}. */
-export function lastIterateResidualFraction(re: number, im: number, eta: number, T: number): number {
-  return Math.hypot(1 - eta * re, eta * im) ** (2 * (T - 1));
-}
+export const lastIterateResidualFraction = labelled((re: number, im: number, eta: number, T: number): number => Math.hypot(1 - eta * re, eta * im) ** (2 * (T - 1)), "|1 − ηλ|^2(T−1)");
 
 /**
  * The limit of `pathAverageResidualFraction` for real λ = μ and η = T^{-1/2}: [(1 − e^{−x})/x]²
  * with x = μ√T (in general x = ηλT). Below x ≈ 1 a direction has barely moved; above, it keeps
  * ≈ 1/x², so an MSE made of directions with x ≫ 1 falls like T^{-1} (SPEC §9).
  */
-export function residualFractionLimit(x: number): number {
-  return x === 0 ? 1 : ((1 - Math.exp(-x)) / x) ** 2;
-}
+export const residualFractionLimit = labelled((x: number): number => (x === 0 ? 1 : ((1 - Math.exp(-x)) / x) ** 2), "[(1 − e^-x)/x]^2");
