@@ -71,7 +71,7 @@ export function smallMultiples(opts: { title: string; subtitle: string; panels: 
   const layout: Record<string, unknown> = {
     title: { text: `${opts.title}<br><span style="font-size:12px">${opts.subtitle}</span>`, x: 0.01, xanchor: "left" },
     legend: { orientation: "h", x: 0, y: -0.16, xanchor: "left", yanchor: "top", font: { size: 11 } },
-    margin: { l: 80, r: 20, t: 125, b: 40 },
+    margin: { l: 80, r: 20, t: 135, b: 40 },
     template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
     plot_bgcolor: "#ffffff",
     paper_bgcolor: "#ffffff",

@@ -219,7 +219,8 @@ const CONTROL_COLOR = "#7f7f7f";
 
 function panelTitle(a: RegimeArm): string {
   const sym = a.experiment === "improvement" ? "λ<sub>min</sub>(H)" : "Re λ<sub>min</sub>(M)";
-  return `<b>${a.label}</b><br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}`;
+  const Tmax = Math.max(...a.byT.rows.map((r) => r.T as number));
+  return `<b>${a.label}</b><br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${figureText(pow2(Tmax))}`;
 }
 
 function logGrid(lo: number, hi: number, n = 25): number[] {
@@ -479,7 +480,8 @@ export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4
     const etaRule = stepSizeRule(rows);
     const grid = logGrid(Ts[0], Ts[Ts.length - 1]);
     const traces: Trace[] = [
-      ...bandTraces({ name: "path average θ̄ (Algs. 2, 3 as stated)", x: Ts, mean: avg.map((g) => g.mean / tms), standardError: avg.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "average", showlegend: i === 0 }),
+      curveTrace({ name: "predicting 0 (MSE = E[target²])", x: [Ts[0], Ts[Ts.length - 1]], y: [1, 1], color: "#666666", dash: "longdash", width: 1.5, panel: i, group: "zero", showlegend: i === 0 }),
+      ...bandTraces({ name: "path average (the output the theorem bounds)", x: Ts, mean: avg.map((g) => g.mean / tms), standardError: avg.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "average", showlegend: i === 0 }),
       ...bandTraces({ name: "last iterate θ(T−1), same run and samples", x: Ts, mean: last.map((g) => g.mean / tms), standardError: last.map((g) => g.standardError / tms), color: PALETTE[1], panel: i, group: "last", showlegend: i === 0 }),
       curveTrace({ name: "linearised prediction, path average", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).average / tms), color: PALETTE[0], dash: "dot", width: 1, panel: i, group: "pa", showlegend: i === 0 }),
       curveTrace({ name: "linearised prediction, last iterate", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).last / tms), color: PALETTE[1], dash: "dot", width: 1, panel: i, group: "pl", showlegend: i === 0 }),
