@@ -117,7 +117,7 @@ export function validateSolverSweepConfig(value: unknown, experiment: "improveme
 }
 
 /** The problem's fixed parts: MDP (with γ override), policy, sampling weights, exact target. */
-interface Setting {
+export interface SolverSetting {
   mdp: FiniteMdp;
   policy: Float64Array;
   /** Sampling and error distribution over S×A: σ̃_k (improvement) or σ_π (evaluation). */
@@ -126,7 +126,8 @@ interface Setting {
   target: Float64Array;
 }
 
-function setting(experiment: "improvement" | "evaluation", config: SolverSweepConfig, base: FiniteMdp): Setting {
+/** What a sweep fits (also what lib/linearised-dynamics.ts linearises), for a validated config and its loaded MDP. */
+export function solverSetting(experiment: "improvement" | "evaluation", config: SolverSweepConfig, base: FiniteMdp): SolverSetting {
   const mdp = config.gamma === undefined ? base : { ...base, gamma: config.gamma };
   const { states: S, actions: A } = mdp;
   if (!mdp.features) throw new ConfigError(`mdp ${config.mdp} has no features; the solvers need x(s, a)`);
@@ -149,7 +150,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
   const valid = validateSolverSweepConfig(config, experiment);
   const knobs = { init: valid.init, stepSize: valid.stepSize, output: valid.output };
   const input = loadMdpInput(valid.mdp);
-  const set = setting(experiment, valid, input.mdp);
+  const set = solverSetting(experiment, valid, input.mdp);
   const { mdp, weights, target } = set;
   const d = mdp.dim!;
   const X = mdp.features!;

@@ -2,8 +2,9 @@
  * What each notebook found, in a form the reproduction can collect: the verdict cells call
  * `recordFindings`, which writes findings/<notebook>.json where this run's figures go
  * (figures/ only for `npm run reproduce` at paper scale, see output-files.ts), and
- * `writeReport` turns the committed ones into figures/REPORT.md (per statement: the measured exponent or quantity with its CI
- * beside the theory's, whether the bound held, links to the figure and the notebook).
+ * `writeReport` turns the committed ones into figures/REPORT.md (per statement: the measured
+ * exponent or quantity with its CI beside the theory's, the verdict of each test that could
+ * have failed, links to the figure and the notebook).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,8 +20,12 @@ export interface Finding {
   measured: string;
   /** What the theory says about it. */
   theory: string;
-  /** Held, failed, consistent, … in a few words. */
-  verdict: string;
+  /**
+   * Held, failed, consistent, … in a few words: only for a test that could have failed (a
+   * constant fitted on other data, a slope's CI against an exponent; SPEC §9). A measurement
+   * with nothing to test leaves it out, and the report shows "—".
+   */
+  verdict?: string;
   /** Figure file stem under figures/ (optional). */
   figure?: string;
 }
@@ -41,7 +46,7 @@ export function writeReport(header: string): string {
   for (const f of files) {
     const { notebook, findings } = JSON.parse(readFileSync(join(FINDINGS_DIR, f), "utf8")) as { notebook: string; findings: Finding[] };
     lines.push(`## [${notebook}](../notebooks/${notebook}.ipynb)`, "", "| statement | measured | theory | verdict | figure |", "|---|---|---|---|---|");
-    for (const x of findings) lines.push(`| ${cell(x.statement)} | ${cell(x.measured)} | ${cell(x.theory)} | ${cell(x.verdict)} | ${x.figure ? `[${x.figure}](${x.figure}.png)` : ""} |`);
+    for (const x of findings) lines.push(`| ${cell(x.statement)} | ${cell(x.measured)} | ${cell(x.theory)} | ${x.verdict === undefined ? "—" : cell(x.verdict)} | ${x.figure ? `[${x.figure}](${x.figure}.png)` : ""} |`);
     lines.push("");
   }
   const text = lines.join("\n");

@@ -105,8 +105,13 @@ export function canonicalSvg(svg: string): string {
 
 /** An exporter that renders through a reproduction's shared browser (export-server.ts). */
 function remote(url: string): StaticExporter {
+  const post = (body: string) => fetch(url, { method: "POST", body });
   const render = async (figure: Figure, width: number, height: number, format: "png" | "svg", scale?: number) => {
-    const res = await fetch(url, { method: "POST", body: JSON.stringify({ figure, width, height, format, scale }) });
+    const body = JSON.stringify({ figure, width, height, format, scale });
+    // A kernel busy computing (a sweep between two figures) cannot see the server close its idle
+    // keep-alive socket; the next request on that socket then fails ("other side closed"). A
+    // second attempt gets a fresh connection.
+    const res = await post(body).catch(() => post(body));
     if (!res.ok) throw new Error(`static export via ${url} failed: ${res.status} ${await res.text()}`);
     return Buffer.from(await res.arrayBuffer());
   };

@@ -1,0 +1,72 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SolverSweepConfig } from "../lib/experiments/solver-sweeps";
+import * as theory from "../lib/theory";
+import { collapseFigure, errorVsIterations, errorVsWidth, heldOutTable, lastVersusAverage, RegimeArm, regimeFindings, runRegimeArm, slopeTable, SolverCurves } from "../lib/report/solver-figures";
+
+let dir = "";
+const previous = process.env.NPPO_RESULTS_DIR;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "nppo-solver-figures-"));
+  process.env.NPPO_RESULTS_DIR = dir;
+});
+after(() => {
+  if (previous === undefined) delete process.env.NPPO_RESULTS_DIR;
+  else process.env.NPPO_RESULTS_DIR = previous;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sweep = (over: Partial<SolverSweepConfig>): SolverSweepConfig => ({ mdp: "data/mdp/garnet-s4-a3.json", widths: [16], iterations: [64, 128, 256, 512, 1024, 2048], replicas: 3, radius: { realizabilityMultiple: 1.5 }, seed: 4, ...over });
+
+async function smallArm(): Promise<RegimeArm> {
+  return runRegimeArm("improvement", { label: "small", sweepT: sweep({}), sweepM: sweep({ widths: [8, 32], iterations: [2048] }), initControl: sweep({ init: "antisymmetric" }) });
+}
+
+function legend(data: Record<string, unknown>[]): string[] {
+  return data.map((t) => t.name).filter((n): n is string => typeof n === "string");
+}
+
+test("replacing a curve in `curves` changes the figure's legend, the table's theory column and the findings' theory text", async () => {
+  const arm = await smallArm();
+  const mine: SolverCurves = { ...theory, optimisationRate: theory.labelled((T: number, c: number) => c / T, "c/T") };
+  const a = errorVsIterations([arm], { theorem: "4.5", curves: theory });
+  const b = errorVsIterations([arm], { theorem: "4.5", curves: mine });
+  assert.ok(legend(a.figure.data).some((n) => n.startsWith("c·T<sup>-1/2</sup>, c fitted")), legend(a.figure.data).join(" | "));
+  assert.ok(legend(b.figure.data).some((n) => n.startsWith("c/T, c fitted")), legend(b.figure.data).join(" | "));
+  assert.ok(!legend(b.figure.data).some((n) => n.includes("T<sup>-1/2</sup>, c fitted")));
+  assert.match(String(slopeTable(a.slopes, theory)[0].theory), /^c·T\^-1\/2: -0\.500$/);
+  assert.match(String(slopeTable(b.slopes, mine)[0].theory), /^c\/T: -1\.000$/);
+  assert.equal(heldOutTable(b.heldOut, mine)[0].rate, "c/T");
+  // An unlabelled replacement shows its source text, and its exponent is measured from it.
+  const bare: SolverCurves = { ...theory, optimisationRate: (T: number, c: number) => c * T ** -0.75 };
+  const unlabelled = errorVsIterations([arm], { theorem: "4.5", curves: bare });
+  // (The transpiler may rename and reformat the source: "(T, c2) => c2 * T ** -0.75".)
+  assert.match(String(slopeTable(unlabelled.slopes, bare)[0].theory).replace(/\s/g, ""), /^\(T,\w+\)=>\w+\*T\*\*-0?\.75:-0\.750$/);
+  const last = lastVersusAverage([arm], { theorem: "4.5", m: 16 });
+  const vsM = errorVsWidth([arm], { theorem: "4.5", curves: mine });
+  const figures = { vsT: "t", last: "l", vsM: "m", collapse: "c" };
+  const findingsA = regimeFindings({ theorem: "4.5", arms: [arm], vsT: a, last, vsM, curves: theory, figures });
+  const findingsB = regimeFindings({ theorem: "4.5", arms: [arm], vsT: b, last, vsM, curves: mine, figures });
+  assert.ok(findingsA.some((f) => f.theory.includes("rate c·T^-1/2 (exponent -0.50")));
+  assert.ok(findingsB.some((f) => f.theory.includes("rate c/T (exponent -1.00")));
+  assert.ok(findingsB.every((f) => !f.theory.includes("T^-1/2 (exponent")));
+  // The width terms and the collapse curve relabel too.
+  const widthCurves: SolverCurves = { ...theory, widthRateQuarter: theory.labelled((m: number, c: number) => c * m ** -0.3, "c·m^-0.3"), residualFractionLimit: theory.labelled((x: number) => Math.exp(-x), "e^-x") };
+  assert.ok(legend(errorVsWidth([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.includes("c·m<sup>-0.3</sup>")));
+  assert.ok(legend(collapseFigure([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.startsWith("e<sup>-x</sup>")));
+});
+
+test("verdicts in the findings come only from tests that could fail; measurements carry none", async () => {
+  const arm = await smallArm();
+  const vsT = errorVsIterations([arm], { theorem: "4.5", curves: theory });
+  const findings = regimeFindings({ theorem: "4.5", arms: [arm], vsT, last: lastVersusAverage([arm], { theorem: "4.5", m: 16 }), vsM: errorVsWidth([arm], { theorem: "4.5", curves: theory }), curves: theory, figures: { vsT: "t", last: "l", vsM: "m", collapse: "c" } });
+  for (const f of findings) {
+    if (/held-out|where λ_min·η·T ≥ 1|linearised prediction|width terms/.test(f.statement)) continue;
+    assert.equal(f.verdict, undefined, `${f.statement} is a measurement, yet has the verdict "${f.verdict}"`);
+  }
+  const held = findings.find((f) => f.statement.includes("held-out"))!;
+  assert.match(held.verdict!, /^(holds|fails) at/);
+});
