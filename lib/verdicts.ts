@@ -12,7 +12,7 @@
  *  - `ratioTrend`: the slope (with CI) of a normalised ratio such as error·√T/R² in log x; a
  *    bound that holds keeps it from rising without limit.
  */
-import { fitPowerLaw, PowerLawFit } from "./stats";
+import { fitEnvelopeConstant, fitPowerLaw, PowerLawFit } from "./stats";
 
 export interface HeldOutCheck {
   /** c fitted on the fit half: the smallest c with mean ≤ c·g(x) there. */
@@ -38,7 +38,7 @@ export function heldOutRateCheck(x: number[], mean: number[], standardError: num
   const cut = distinct[Math.floor(distinct.length / 2) - 1];
   const fit = x.map((v, i) => i).filter((i) => x[i] <= cut);
   const test = x.map((v, i) => i).filter((i) => x[i] > cut);
-  const constant = Math.max(...fit.map((i) => mean[i] / g(x[i])));
+  const constant = fitEnvelopeConstant(fit.map((i) => x[i]), fit.map((i) => mean[i]), g);
   const ratios = test.map((i) => (mean[i] - 1.96 * standardError[i]) / (constant * g(x[i])));
   const worstRatio = Math.max(...ratios);
   return { constant, fitX: fit.map((i) => x[i]), testX: test.map((i) => x[i]), ratios, worstRatio, holds: worstRatio <= 1 };

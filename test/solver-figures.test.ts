@@ -34,9 +34,9 @@ test("replacing a curve in `curves` changes the figure's legend, the table's the
   const mine: SolverCurves = { ...theory, optimisationRate: theory.labelled((T: number, c: number) => c / T, "c/T") };
   const a = errorVsIterations([arm], { theorem: "4.5", curves: theory });
   const b = errorVsIterations([arm], { theorem: "4.5", curves: mine });
-  assert.ok(legend(a.figure.data).some((n) => n.startsWith("c·T<sup>-1/2</sup>, c fitted")), legend(a.figure.data).join(" | "));
+  assert.ok(legend(a.figure.data).some((n) => n.startsWith("c·T<sup>−1/2</sup>, c fitted")), legend(a.figure.data).join(" | "));
   assert.ok(legend(b.figure.data).some((n) => n.startsWith("c/T, c fitted")), legend(b.figure.data).join(" | "));
-  assert.ok(!legend(b.figure.data).some((n) => n.includes("T<sup>-1/2</sup>, c fitted")));
+  assert.ok(!legend(b.figure.data).some((n) => n.includes("T<sup>−1/2</sup>, c fitted")));
   assert.match(String(slopeTable(a.slopes, theory)[0].theory), /^c·T\^-1\/2: -0\.500$/);
   assert.match(String(slopeTable(b.slopes, mine)[0].theory), /^c\/T: -1\.000$/);
   assert.equal(heldOutTable(b.heldOut, mine)[0].rate, "c/T");
@@ -55,8 +55,8 @@ test("replacing a curve in `curves` changes the figure's legend, the table's the
   assert.ok(findingsB.every((f) => !f.theory.includes("T^-1/2 (exponent")));
   // The width terms and the collapse curve relabel too.
   const widthCurves: SolverCurves = { ...theory, widthRateQuarter: theory.labelled((m: number, c: number) => c * m ** -0.3, "c·m^-0.3"), residualFractionLimit: theory.labelled((x: number) => Math.exp(-x), "e^-x") };
-  assert.ok(legend(errorVsWidth([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.includes("c·m<sup>-0.3</sup>")));
-  assert.ok(legend(collapseFigure([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.startsWith("e<sup>-x</sup>")));
+  assert.ok(legend(errorVsWidth([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.includes("c·m<sup>−0.3</sup>")));
+  assert.ok(legend(collapseFigure([arm], { theorem: "4.5", curves: widthCurves }).figure.data).some((n) => n.startsWith("e<sup>−x</sup>")));
 });
 
 test("verdicts in the findings come only from tests that could fail; measurements carry none", async () => {

@@ -8,7 +8,7 @@ import type { Row } from "../experiments/results-io";
 import { fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
-import { bandTrace, Figure, logLogFigure, logTicks, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
+import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
 
@@ -97,27 +97,16 @@ export function pointsBy<R>(items: R[], x: (r: R) => number, y: (r: R) => number
   return xs.map((v) => ({ x: v, ...meanAndStandardError(items.filter((r) => x(r) === v).map(y)) }));
 }
 
-/** A measured series: line and markers, with its 95% band (±1.96 s.e.) as a filled area (figures.ts `bandTrace`). */
-export function bandedTraces(name: string, points: Point[], color: string, opts: { dash?: string; xaxis?: string; yaxis?: string; showlegend?: boolean; legendgroup?: string } = {}): Trace[] {
-  const axes = { ...(opts.xaxis ? { xaxis: opts.xaxis } : {}), ...(opts.yaxis ? { yaxis: opts.yaxis } : {}) };
-  const group = opts.legendgroup ?? name;
-  const x = points.map((p) => p.x);
-  // On log axes a band reaching 0 or below cannot be drawn: clip its lower edge at a tenth of the mean.
-  const lower = points.map((p) => Math.max(p.mean - 1.96 * p.standardError, p.mean / 10));
-  const upper = points.map((p) => p.mean + 1.96 * p.standardError);
-  const line: Trace = {
-    type: "scatter", mode: "lines+markers", name, x, y: points.map((p) => p.mean),
-    line: { color, width: 2, dash: opts.dash ?? "solid" }, marker: { color, size: 6 }, legendgroup: group, showlegend: opts.showlegend ?? true, ...axes,
-  };
-  return points.some((p) => p.standardError > 0) ? [bandTrace(x, lower, upper, color, group, axes), line] : [line];
+/** `bandSeries` (figures.ts) for points: a mean line with its 95% band, optionally in panel `panel`. */
+export function bandedTraces(name: string, points: Point[], color: string, opts: { dash?: string; panel?: number; showlegend?: boolean; legendgroup?: string; log?: boolean } = {}): Trace[] {
+  return bandSeries({ name, x: points.map((p) => p.x), mean: points.map((p) => p.mean), standardError: points.map((p) => p.standardError), color, panel: opts.panel, dash: opts.dash, group: opts.legendgroup, showlegend: opts.showlegend, log: opts.log });
 }
 
 const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
 /** Sequential colours (light to dark) for an ordered parameter such as T. */
 const SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a"];
 const pow2 = (v: number) => `2<sup>${Math.log2(v)}</sup>`;
-/** A log axis labelled by `logTicks` over the values the traces draw. */
-const logAxis = (traces: Trace[]) => ({ type: "log", ...logTicks(traces.flatMap((t) => ((t.y as number[]) ?? []).filter((v) => v > 0 && Number.isFinite(v)))) });
+const yValues = (traces: Trace[]) => traces.flatMap((t) => (t.y as number[]) ?? []);
 
 /** Slope of log mean against log x with its 95% CI (NaN fit when fewer than 3 positive points). */
 export function slopeOf(points: Point[]): PowerLawFit | null {
@@ -164,19 +153,19 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
   const traces: Trace[] = [];
   widths.forEach((m, i) => traces.push(...bandedTraces(`m = ${m}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.T, (r) => r.finalGap), PALETTE[i])));
   const byM = Ts.filter((T) => neural.filter((r) => r.T === T).map((r) => r.m).filter((v, i, a) => a.indexOf(v) === i).length > 1);
-  byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, i + SEQUENTIAL.length - byM.length)], { xaxis: "x2", yaxis: "y2", dash: "dash" })));
+  byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, i + SEQUENTIAL.length - byM.length)], { panel: 1, dash: "dash" })));
   if (exact.length > 0) {
     const g = mean(exact.map((r) => r.finalGap));
-    traces.push({ ...theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"), legendgroup: "exact" });
-    traces.push({ ...theoryTrace("", span(widths), [g, g], "#000000", "dash"), xaxis: "x2", yaxis: "y2", showlegend: false, legendgroup: "exact" });
+    traces.push(curveTrace({ name: `exact PPO's final gap at K = ${opts.K}`, x: span(Ts), y: [g, g], color: "#000000", group: "exact" }));
+    traces.push(curveTrace({ name: "", x: span(widths), y: [g, g], color: "#000000", panel: 1, showlegend: false, group: "exact" }));
   }
   return sideBySide({
     title: opts.title,
     subtitle: opts.subtitle,
     traces,
     axes: [
-      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", ...powerOfTwoTicks(Ts) }, y: { ...logAxis(traces), title: { text: `final gap at K = ${opts.K}` } } },
-      { x: { title: { text: "width m" }, type: "log", ...powerOfTwoTicks(widths) }, y: { ...logAxis(traces), matches: "y" } },
+      { x: { title: { text: "T (samples and steps per solver call)" }, type: "log", ...powerOfTwoTicks(Ts) }, y: logAxis(`final gap at K = ${opts.K}`, yValues(traces)) },
+      { x: { title: { text: "width m" }, type: "log", ...powerOfTwoTicks(widths) }, y: { ...logAxis("", yValues(traces)), matches: "y" } },
     ],
   });
 }
@@ -198,17 +187,16 @@ export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: nu
   opts.Ts.forEach((T, p) => {
     const sel = rows.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m && r.T === T && r.init === "antisymmetric" && r.alpha0 === "shared");
     const ks = [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b);
-    const axis = p === 0 ? {} : { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` };
     for (const [col, label, color] of parts) {
       const points = ks.map((k) => ({ x: k, ...meanAndStandardError(sel.filter((r) => r.k === k).map((r) => num(r[col]))) })).filter((pt) => pt.mean > 0);
-      traces.push(...bandedTraces(label, points, color, { ...axis, showlegend: p === 0, legendgroup: col, dash: col === "trackingL" ? "dot" : "solid" }));
+      traces.push(...bandedTraces(label, points, color, { panel: p, showlegend: p === 0, legendgroup: col, dash: col === "trackingL" ? "dot" : "solid" }));
     }
   });
   return sideBySide({
     title: opts.title,
     subtitle: opts.subtitle,
     traces,
-    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = ${pow2(T)})` } }, y: { ...logAxis(traces), ...(p === 0 ? { title: { text: "energy error (ν*-weighted sup over actions)" } } : { matches: "y" }) } })),
+    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = ${pow2(T)})` } }, y: { ...logAxis(p === 0 ? "energy error (ν*-weighted sup over actions)" : "", yValues(traces)), ...(p === 0 ? {} : { matches: "y" }) } })),
   });
 }
 
@@ -244,13 +232,12 @@ export function cautionaryFigure(runs: RunSummary[], opts: { title: string; subt
   const traces: Trace[] = [];
   const kinds: [keyof RunSummary, string, string][] = [["finalGap", "final gap", PALETTE[1]], ["averageGap", "average over k < K", PALETTE[0]], ["minGap", "min over k ≤ K (includes π₀)", PALETTE[2]]];
   widths.forEach((m, p) => {
-    const axis = p === 0 ? {} : { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` };
     const paperRuns = neural.filter((r) => r.m === m && r.init === "paper");
-    for (const [key, label, color] of kinds) traces.push(...bandedTraces(`paper init: ${label}`, pointsBy(paperRuns, (r) => r.K, (r) => r[key] as number), color, { ...axis, showlegend: p === 0, legendgroup: String(key) }));
+    for (const [key, label, color] of kinds) traces.push(...bandedTraces(`paper init: ${label}`, pointsBy(paperRuns, (r) => r.K, (r) => r[key] as number), color, { panel: p, showlegend: p === 0, legendgroup: String(key), log: false }));
     const anti = neural.filter((r) => r.m === m && r.init === "antisymmetric");
-    if (anti.length > 0) traces.push(...bandedTraces("antisymmetric init: final gap", pointsBy(anti, (r) => r.K, (r) => r.finalGap), PALETTE[3], { ...axis, dash: "dash", legendgroup: "anti" }));
-    traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000", { ...axis, showlegend: p === 0, legendgroup: "exact" }));
-    traces.push({ ...theoryTrace(`π₀ (uniform): gap ${start.toFixed(3)}`, span(Ks), [start, start], "#888888", "longdash"), ...axis, showlegend: p === 0, legendgroup: "start" });
+    if (anti.length > 0) traces.push(...bandedTraces("antisymmetric init: final gap", pointsBy(anti, (r) => r.K, (r) => r.finalGap), PALETTE[3], { panel: p, dash: "dash", legendgroup: "anti", log: false }));
+    traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000", { panel: p, showlegend: p === 0, legendgroup: "exact", log: false }));
+    traces.push(curveTrace({ name: `π₀ (uniform): gap ${start.toFixed(3)}`, x: span(Ks), y: [start, start], color: "#888888", dash: "longdash", panel: p, showlegend: p === 0, group: "start" }));
   });
   return sideBySide({
     title: opts.title,

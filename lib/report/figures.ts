@@ -29,7 +29,40 @@ export function measuredTrace(name: string, x: number[], mean: number[], standar
 
 /** A theoretical curve, dashed. */
 export function theoryTrace(name: string, x: number[], y: number[], color = "#555555", dash = "dash"): Trace {
-  return { type: "scatter", mode: "lines", name, x, y, line: { color, width: 1.5, dash } };
+  return curveTrace({ name, x, y, color, dash });
+}
+
+/** Axis ids of panel i (0-based) of a multi-panel figure: plotly's "x", "x2", … */
+export function panelAxes(i: number): { x: string; y: string } {
+  return i === 0 ? { x: "x", y: "y" } : { x: `x${i + 1}`, y: `y${i + 1}` };
+}
+
+const onPanel = (panel?: number) => (panel === undefined || panel === 0 ? {} : { xaxis: panelAxes(panel).x, yaxis: panelAxes(panel).y });
+
+/** A curve (a line, dashed by default), optionally in panel `panel` of a multi-panel figure. */
+export function curveTrace(opts: { name: string; x: number[]; y: number[]; color?: string; dash?: string; width?: number; panel?: number; showlegend?: boolean; group?: string }): Trace {
+  return {
+    type: "scatter", mode: "lines", name: opts.name, x: opts.x, y: opts.y, line: { color: opts.color ?? "#555555", width: opts.width ?? 1.5, dash: opts.dash ?? "dash" },
+    ...(opts.showlegend === undefined ? {} : { showlegend: opts.showlegend }), ...(opts.group ? { legendgroup: opts.group } : {}), ...onPanel(opts.panel),
+  };
+}
+
+/**
+ * A measured mean with its 95% band (±1.96 standard errors) as a filled area, optionally in
+ * panel `panel`. On a log axis (`log`, the default) a band reaching 0 or below cannot be drawn:
+ * its lower edge is cut at a tenth of the mean there.
+ */
+export function bandSeries(opts: { name: string; x: number[]; mean: number[]; standardError: number[]; color: string; panel?: number; dash?: string; group?: string; showlegend?: boolean; log?: boolean }): Trace[] {
+  const log = opts.log ?? true;
+  const group = opts.group ?? opts.name;
+  const lo = opts.mean.map((m, i) => (log && m - 1.96 * opts.standardError[i] <= 0 ? m / 10 : m - 1.96 * opts.standardError[i]));
+  const hi = opts.mean.map((m, i) => m + 1.96 * opts.standardError[i]);
+  const axes = onPanel(opts.panel);
+  const line: Trace = {
+    type: "scatter", mode: opts.x.length > 12 ? "lines" : "lines+markers", name: opts.name, legendgroup: group, x: opts.x, y: opts.mean,
+    line: { color: opts.color, width: 2, dash: opts.dash ?? "solid" }, marker: { color: opts.color, size: 6 }, ...(opts.showlegend === undefined ? {} : { showlegend: opts.showlegend }), ...axes,
+  };
+  return opts.standardError.some((v) => v > 0) ? [bandTrace(opts.x, lo, hi, opts.color, group, axes), line] : [line];
 }
 
 /** Tick values and labels 2^k for the powers of two in [lo, hi] (at most ~8 labels). */
@@ -128,7 +161,7 @@ export function mathLabel(text: string): string {
     .replace(/_\{([^}]*)\}/g, "<sub>$1</sub>")
     .replace(/_([A-Za-z0-9∞])/g, "<sub>$1</sub>")
     .replace(/\^[({]([^)}]*)[)}]/g, (_m, t: string) => `<sup>${minus(t)}</sup>`)
-    .replace(/\^(-?[A-Za-z0-9]+)/g, (_m, t: string) => `<sup>${minus(t)}</sup>`);
+    .replace(/\^([-−]?[A-Za-z0-9./]+)/g, (_m, t: string) => `<sup>${minus(t)}</sup>`);
 }
 
 /**
@@ -195,13 +228,7 @@ export function bandTrace(x: number[], lo: number[], hi: number[], color: string
  * edge at or below 0 is drawn a decade below the mean.
  */
 export function measuredBandTraces(name: string, x: number[], mean: number[], standardError: number[], color: string, opts: { log?: boolean } = {}): Trace[] {
-  const log = opts.log ?? true;
-  const lo = mean.map((m, i) => (log && m - 1.96 * standardError[i] <= 0 ? m / 10 : m - 1.96 * standardError[i]));
-  const hi = mean.map((m, i) => m + 1.96 * standardError[i]);
-  return [
-    bandTrace(x, lo, hi, color, name),
-    { type: "scatter", mode: x.length > 12 ? "lines" : "lines+markers", name, legendgroup: name, x, y: mean, line: { color, width: 2 }, marker: { color, size: 6 } },
-  ];
+  return bandSeries({ name, x, mean, standardError, color, log: opts.log });
 }
 
 /** One panel of `smallMultiples`: its title, traces and axis settings (type, range, ticks). */
@@ -293,4 +320,50 @@ export function sideBySide(opts: { title: string; subtitle?: string; traces: Tra
   });
   const figure = { data: opts.traces, layout };
   return opts.subtitle ? withSubtitle(figure, opts.subtitle) : figure;
+}
+
+/** A log axis with one label format (`logTicks`) over the values it shows. */
+export function logAxis(title: string, values: number[]): Record<string, unknown> {
+  return { title: { text: title }, type: "log", ...logTicks(values.filter((v) => v > 0 && Number.isFinite(v))) };
+}
+
+/** One panel of `logLogPanels`: its title, traces, and vertical reference lines (x in data units, label at height y, 0…1 of the panel). */
+export interface LogLogPanel {
+  title: string;
+  traces: Trace[];
+  verticals?: { x: number; label: string; y?: number }[];
+}
+
+/**
+ * Log-log panels side by side sharing one legend and, unless `shareY` is false, the y axis (so
+ * levels compare across panels); x ticks at powers of 2 unless `powerOfTwoX` is false. Traces
+ * are placed in their panel here (their own xaxis/yaxis are overwritten).
+ */
+export function logLogPanels(opts: { title: string; subtitle: string; panels: LogLogPanel[]; xTitle: string; yTitle: string; xValues: number[]; powerOfTwoX?: boolean; shareY?: boolean }): Figure {
+  const yValues = (traces: Trace[]) => traces.flatMap((t) => ((t.y as number[]) ?? []).filter((v) => typeof v === "number"));
+  const shared = opts.shareY !== false;
+  const allY = yValues(opts.panels.flatMap((p) => p.traces));
+  const figure = sideBySide({
+    title: opts.title,
+    subtitle: opts.subtitle,
+    traces: opts.panels.flatMap((p, i) => p.traces.map((t) => ({ ...t, xaxis: panelAxes(i).x, yaxis: panelAxes(i).y }))),
+    axes: opts.panels.map((p, i) => ({
+      x: { title: { text: opts.xTitle }, type: "log", ...(opts.powerOfTwoX === false ? { dtick: 1, exponentformat: "power" } : powerOfTwoTicks(opts.xValues)) },
+      y: { ...logAxis(i === 0 || !shared ? opts.yTitle : "", shared ? allY : yValues(p.traces)), ...(i > 0 && shared ? { matches: "y" } : {}) },
+    })),
+  });
+  const shapes: unknown[] = [];
+  const annotations: unknown[] = [];
+  opts.panels.forEach((p, i) => {
+    const { x: xa, y: ya } = panelAxes(i);
+    annotations.push({ text: p.title, xref: `${xa} domain`, x: 0.5, xanchor: "center", yref: `${ya} domain`, y: 1.01, yanchor: "bottom", showarrow: false, font: { size: 12 } });
+    for (const v of p.verticals ?? []) {
+      shapes.push({ type: "line", xref: xa, yref: `${ya} domain`, x0: v.x, x1: v.x, y0: 0, y1: 1, line: { color: "#888888", width: 1, dash: "dot" } });
+      annotations.push({ text: v.label, x: Math.log10(v.x), xref: xa, y: v.y ?? 0.99, yref: `${ya} domain`, xanchor: "left", yanchor: "top", showarrow: false, font: { size: 10, color: "#666666" } });
+    }
+  });
+  figure.layout.shapes = shapes;
+  figure.layout.annotations = annotations;
+  figure.layout.legend = { ...(figure.layout.legend as object), font: { size: 11 } };
+  return figure;
 }

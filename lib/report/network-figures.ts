@@ -3,8 +3,10 @@
  * experiment and from theory curves passed in (defaults: lib/theory.ts), so that a reader
  * can override a curve and redraw without recomputing.
  */
-import { fitConstant, fitEnvelopeConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
+import { fitConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import * as theory from "../theory";
+import { curveLabel } from "../theory";
+import { heldOutRateCheck, HeldOutCheck } from "../verdicts";
 import type { Row } from "../experiments/results-io";
 import { Figure, logLogFigure, mathLabel, measuredTrace, PALETTE, settingsLine, span, theoryTrace, withSubtitle } from "./figures";
 
@@ -50,7 +52,7 @@ export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory, run?
     yTitle: "max<sub>p,q</sub> |φ₀(x<sub>p</sub>)ᵀφ₀(x<sub>q</sub>) − K(x<sub>p</sub>, x<sub>q</sub>)|",
     traces: [
       measuredTrace(`measured (slope ${fit.slope.toFixed(3)} ± ${fit.slopeCi95.toFixed(3)})`, ms, means, summary.map((s) => s.standardError), PALETTE[0]),
-      theoryTrace(mathLabel(`Monte-Carlo rate c·m^(-1/2), c = ${c.toPrecision(3)} fitted`), xs, xs.map((m) => curves.ntkErrorRate(m, c))),
+      theoryTrace(mathLabel(`Monte-Carlo rate ${curveLabel(curves.ntkErrorRate)}, c = ${c.toPrecision(3)} fitted`), xs, xs.map((m) => curves.ntkErrorRate(m, c))),
     ],
   }), subtitle(rows, run));
   return { figure, summary, fit };
@@ -58,15 +60,16 @@ export function ntkErrorFigure(rows: Row[], curves: NetworkCurves = theory, run?
 
 /**
  * Linearisation gap vs m for α uniformly on the ball's surface, with the worst-case bound
- * c·R³m^{-1/2} (c: the smallest constant above every mean) and the random-direction
- * heuristic c·R³m^{-3/2} (c fitted in log space).
+ * c·R³m^{-1/2} (c fitted on the smaller half of the widths and tested on the larger half,
+ * lib/verdicts.ts) and the random-direction heuristic c·R³m^{-3/2} (c fitted in log space).
  */
-export function linearisationFigure(rows: Row[], radius: number, curves: NetworkCurves = theory, run?: NetworkRun): FigureWithFit {
+export function linearisationFigure(rows: Row[], radius: number, curves: NetworkCurves = theory, run?: NetworkRun): FigureWithFit & { boundCheck: HeldOutCheck } {
   const summary = summarise(rows, ["m"], "linearisationGap");
   const ms = summary.map((s) => s.m as number);
   const means = summary.map((s) => s.mean);
   const fit = fitPowerLaw(ms, means);
-  const cBound = fitEnvelopeConstant(ms, means, (m) => curves.linearisationBound(m, radius, 1));
+  const boundCheck = heldOutRateCheck(ms, means, summary.map((x) => x.standardError), (m) => curves.linearisationBound(m, radius, 1));
+  const cBound = boundCheck.constant;
   const cRandom = fitConstant(ms, means, (m) => curves.linearisationRandomDirection(m, radius, 1));
   const xs = grid(ms);
   const figure = withSubtitle(logLogFigure({
@@ -76,9 +79,9 @@ export function linearisationFigure(rows: Row[], radius: number, curves: Network
     yTitle: "E[(u<sub>α</sub> − u⁰<sub>α</sub>)²]",
     traces: [
       measuredTrace(`measured (slope ${fit.slope.toFixed(3)} ± ${fit.slopeCi95.toFixed(3)})`, ms, means, summary.map((s) => s.standardError), PALETTE[1]),
-      theoryTrace(mathLabel(`paper's bound c·R³m^(-1/2), smallest c above the data = ${cBound.toPrecision(3)}`), xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
-      theoryTrace(mathLabel(`random direction c·R³m^(-3/2), c = ${cRandom.toPrecision(3)} fitted`), xs, xs.map((m) => curves.linearisationRandomDirection(m, radius, cRandom)), "#999999", "dot"),
+      theoryTrace(mathLabel(`paper's bound ${curveLabel(curves.linearisationBound)}, c = ${cBound.toPrecision(3)} fitted on m ≤ ${Math.max(...boundCheck.fitX)}, tested above`), xs, xs.map((m) => curves.linearisationBound(m, radius, cBound))),
+      theoryTrace(mathLabel(`random direction ${curveLabel(curves.linearisationRandomDirection)}, c = ${cRandom.toPrecision(3)} fitted`), xs, xs.map((m) => curves.linearisationRandomDirection(m, radius, cRandom)), "#999999", "dot"),
     ],
   }), subtitle(rows, run));
-  return { figure, summary, fit };
+  return { figure, summary, fit, boundCheck };
 }

@@ -24,10 +24,9 @@ import { ntkConditioning, tdConditioning } from "../mdp/conditioning";
 import { fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import { curveExponent, curveLabel, minimumIterations } from "../theory";
 import { heldOutRateCheck, HeldOutCheck, slopeVerdict, SlopeComparison } from "../verdicts";
-import type { Figure, Trace } from "./figures";
-import { PALETTE } from "./figures";
+import { bandSeries, curveTrace, Figure, logLogPanels, LogLogPanel, mathLabel, PALETTE, panelAxes, Trace } from "./figures";
 import type { Finding } from "./findings";
-import { bandTraces, curveTrace, figureText, Panel, panelAxes, smallMultiples } from "./panels";
+
 
 export type SolverExperiment = "improvement" | "evaluation";
 
@@ -220,7 +219,7 @@ const CONTROL_COLOR = "#7f7f7f";
 function panelTitle(a: RegimeArm): string {
   const sym = a.experiment === "improvement" ? "λ<sub>min</sub>(H)" : "Re λ<sub>min</sub>(M)";
   const Tmax = Math.max(...a.byT.rows.map((r) => r.T as number));
-  return `<b>${a.label}</b><br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${figureText(pow2(Tmax))}`;
+  return `<b>${a.label}</b><br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}`;
 }
 
 function logGrid(lo: number, hi: number, n = 25): number[] {
@@ -301,20 +300,20 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
   const color = widthColors(arms);
   const slopes: SlopeRow[] = [];
   const heldOut: HeldOutRow[] = [];
-  const rateLabel = figureText(curveLabel(curves.optimisationRate));
+  const rateLabel = mathLabel(curveLabel(curves.optimisationRate));
   const allT: number[] = [];
   let panelsWithRate = 0;
-  const panels: Panel[] = arms.map((arm, i) => {
+  const panels: LogLogPanel[] = arms.map((arm, i) => {
     const tms = arm.targetMeanSquare;
     const traces: Trace[] = [];
     const widths = [...new Set(arm.byT.rows.map((r) => r.m as number))];
     for (const m of widths) {
       const s = series(arm.byT.rows, m);
-      traces.push(...bandTraces({ name: `m = ${m}`, x: s.map((g) => g.T as number), mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), color: color(m), panel: i, group: `m${m}`, showlegend: !arms.slice(0, i).some((a) => a.byT.rows.some((r) => r.m === m)) }));
+      traces.push(...bandSeries({ name: `m = ${m}`, x: s.map((g) => g.T as number), mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), color: color(m), panel: i, group: `m${m}`, showlegend: !arms.slice(0, i).some((a) => a.byT.rows.some((r) => r.m === m)) }));
     }
     const cm = arm.control.rows[0].m as number;
     const cs = series(arm.control.rows, cm);
-    traces.push(...bandTraces({ name: `m = ${cm}, ${arm.controlInit} init`, x: cs.map((g) => g.T as number), mean: cs.map((g) => g.mean / tms), standardError: cs.map((g) => g.standardError / tms), color: CONTROL_COLOR, dash: "dot", panel: i, group: `control${i}` }));
+    traces.push(...bandSeries({ name: `m = ${cm}, ${arm.controlInit} init`, x: cs.map((g) => g.T as number), mean: cs.map((g) => g.mean / tms), standardError: cs.map((g) => g.standardError / tms), color: CONTROL_COLOR, dash: "dot", panel: i, group: `control${i}` }));
     const Ts = series(arm.byT.rows, widths[0]).map((g) => g.T as number);
     allT.push(...Ts);
     const grid = logGrid(Ts[0], Ts[Ts.length - 1]);
@@ -330,7 +329,7 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
       const fitTop = ref.check.fitX[ref.check.fitX.length - 1];
       const window = logGrid(Math.max(Ts[0], arm.threshold), Ts[Ts.length - 1]);
       traces.push(curveTrace({ name: `${rateLabel}, c fitted left of "fit ≤" (m = ${ref.m}), tested right of it`, x: window, y: window.map((T) => curves.optimisationRate(T, ref.check.constant) / tms), color: RATE_COLOR, dash: "dash", panel: i, group: "rate", showlegend: !panelsWithRate++ }));
-      verticals.push({ x: fitTop, label: figureText(`fit ≤ ${pow2(fitTop)}`), y: 0.16 });
+      verticals.push({ x: fitTop, label: mathLabel(`fit ≤ ${pow2(fitTop)}`), y: 0.16 });
     }
     traces.push(curveTrace({ name: "predicting 0 (MSE = E[target²])", x: [Ts[0], Ts[Ts.length - 1]], y: [1, 1], color: "#666666", dash: "longdash", width: 1.5, panel: i, group: "zero", showlegend: i === 0 }));
     const onset = convergenceOnset(arm);
@@ -339,9 +338,9 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
   });
   const Tmax = Math.max(...allT);
   const widths = [...new Set(arms.flatMap((a) => a.byT.rows.map((r) => r.m as number)))].sort((a, b) => a - b);
-  const figure = smallMultiples({
+  const figure = logLogPanels({
     title: `Thm ${opts.theorem}: exact error of the path average vs T, in two regimes of conditioning`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${widths.join(", ")}; T = ${figureText(pow2(Math.min(...allT)))}…${figureText(pow2(Tmax))}; η = T<sup>-1/2</sup>; ${(arms[0].byT.meta.config as SolverSweepConfig).replicas} replicas; bands 95% (±1.96 s.e.)`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${widths.join(", ")}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Tmax))}; η = T<sup>−1/2</sup>; ${(arms[0].byT.meta.config as SolverSweepConfig).replicas} replicas; bands 95% (±1.96 s.e.)`,
     panels,
     xTitle: "iterations T",
     yTitle: "MSE / E[target²]",
@@ -424,7 +423,7 @@ export function collapseFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"
   const color = widthColors(arms);
   const table: Record<string, string | number>[] = [];
   const allX: number[] = [];
-  const panels: Panel[] = arms.map((arm, i) => {
+  const panels: LogLogPanel[] = arms.map((arm, i) => {
     const pts = directionPoints(arm, curves);
     const { x: xa, y: ya } = panelAxes(i);
     const traces: Trace[] = [];
@@ -442,7 +441,7 @@ export function collapseFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"
     allX.push(...pts.map((p) => p.x));
     const [lo, hi] = [Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x))];
     const grid = logGrid(lo, hi, 60);
-    traces.push(curveTrace({ name: `${figureText(curveLabel(curves.residualFractionLimit))} (real λ, η = T<sup>-1/2</sup>, T → ∞)`, x: grid, y: grid.map((x) => curves.residualFractionLimit(x)), color: "#000000", dash: "solid", width: 1.5, panel: i, group: "limit", showlegend: i === 0 }));
+    traces.push(curveTrace({ name: `${mathLabel(curveLabel(curves.residualFractionLimit))} (real λ, η = T<sup>−1/2</sup>, T → ∞)`, x: grid, y: grid.map((x) => curves.residualFractionLimit(x)), color: "#000000", dash: "solid", width: 1.5, panel: i, group: "limit", showlegend: i === 0 }));
     if (arm.maxImaginaryRatio > 0) {
       const rho = arm.maxImaginaryRatio;
       // The T → ∞ limit for a complex λ with |Im λ|/Re λ = ρ: η = 1e-4 and T = 1e4 make Re λ = x, and ηλ ≪ 1.
@@ -450,7 +449,7 @@ export function collapseFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"
     }
     return { title: panelTitle(arm), traces, verticals: [{ x: 1, label: "x = 1" }] };
   });
-  const figure = smallMultiples({
+  const figure = logLogPanels({
     title: `Thm ${opts.theorem}: residual kept per eigen-direction vs x = Re λ·η·T`,
     subtitle: `${arms.map((a) => a.testbed).join(" | ")}; each (m, T, eigen-direction) of the T sweep; marker area ∝ its share of the initial residual`,
     panels,
@@ -469,7 +468,7 @@ export function collapseFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"
 export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; m: number }): { figure: Figure; table: Record<string, string | number>[] } {
   const table: Record<string, string | number>[] = [];
   const allT: number[] = [];
-  const panels: Panel[] = arms.map((arm, i) => {
+  const panels: LogLogPanel[] = arms.map((arm, i) => {
     const tms = arm.targetMeanSquare;
     const rows = arm.byT.rows.filter((r) => r.m === opts.m);
     if (rows.length === 0) throw new RangeError(`arm ${arm.label} has no width m = ${opts.m}`);
@@ -481,8 +480,8 @@ export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4
     const grid = logGrid(Ts[0], Ts[Ts.length - 1]);
     const traces: Trace[] = [
       curveTrace({ name: "predicting 0 (MSE = E[target²])", x: [Ts[0], Ts[Ts.length - 1]], y: [1, 1], color: "#666666", dash: "longdash", width: 1.5, panel: i, group: "zero", showlegend: i === 0 }),
-      ...bandTraces({ name: "path average (the output the theorem bounds)", x: Ts, mean: avg.map((g) => g.mean / tms), standardError: avg.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "average", showlegend: i === 0 }),
-      ...bandTraces({ name: "last iterate θ(T−1), same run and samples", x: Ts, mean: last.map((g) => g.mean / tms), standardError: last.map((g) => g.standardError / tms), color: PALETTE[1], panel: i, group: "last", showlegend: i === 0 }),
+      ...bandSeries({ name: "path average (the output the theorem bounds)", x: Ts, mean: avg.map((g) => g.mean / tms), standardError: avg.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "average", showlegend: i === 0 }),
+      ...bandSeries({ name: "last iterate θ(T−1), same run and samples", x: Ts, mean: last.map((g) => g.mean / tms), standardError: last.map((g) => g.standardError / tms), color: PALETTE[1], panel: i, group: "last", showlegend: i === 0 }),
       curveTrace({ name: "linearised prediction, path average", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).average / tms), color: PALETTE[0], dash: "dot", width: 1, panel: i, group: "pa", showlegend: i === 0 }),
       curveTrace({ name: "linearised prediction, last iterate", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).last / tms), color: PALETTE[1], dash: "dot", width: 1, panel: i, group: "pl", showlegend: i === 0 }),
     ];
@@ -493,9 +492,9 @@ export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4
     });
     return { title: panelTitle(arm), traces, verticals: convergenceOnset(arm) <= Ts[Ts.length - 1] ? [{ x: convergenceOnset(arm), label: "x<sub>min</sub> = 1" }] : [] };
   });
-  const figure = smallMultiples({
+  const figure = logLogPanels({
     title: `Thm ${opts.theorem}: path average vs last iterate, same runs and samples`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${opts.m}; T = ${figureText(pow2(Math.min(...allT)))}…${figureText(pow2(Math.max(...allT)))}; bands 95% (±1.96 s.e.)`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${opts.m}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Math.max(...allT)))}; bands 95% (±1.96 s.e.)`,
     panels,
     xTitle: "iterations T",
     yTitle: "MSE / E[target²]",
@@ -531,7 +530,7 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
   const { curves } = opts;
   const widths: WidthRow[] = [];
   const allM: number[] = [];
-  const panels: Panel[] = arms.map((arm, i) => {
+  const panels: LogLogPanel[] = arms.map((arm, i) => {
     const T = arm.byM.rows[0].T as number;
     const rows = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === T)];
     const s = summarise(rows, ["m"], "mseAverage").sort((a, b) => (a.m as number) - (b.m as number));
@@ -551,17 +550,17 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
     const grid = logGrid(ms[0], ms[ms.length - 1]);
     const eta = etaAt(rows, T);
     const traces: Trace[] = [
-      ...bandTraces({ name: `measured at T = ${figureText(pow2(T))}`, x: ms, mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "measured", showlegend: i === 0 }),
+      ...bandSeries({ name: `measured at T = ${mathLabel(pow2(T))}`, x: ms, mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), color: PALETTE[0], panel: i, group: "measured", showlegend: i === 0 }),
       curveTrace({ name: "linearised prediction (m → ∞, noiseless)", x: [ms[0], ms[ms.length - 1]], y: [1, 1].map(() => predictedMse(arm.linearised, eta, T).average / tms), color: "#000000", dash: "solid", width: 1, panel: i, group: "prediction", showlegend: i === 0 }),
     ];
     for (const [fn, chk, dash] of [[curves.widthRateQuarter, quarter, "dash"], [curves.widthRateHalf, half, "dot"]] as const) {
       if (!chk) continue;
       const c = Math.max(chk.constant, 0);
-      traces.push(curveTrace({ name: `level at the largest m + ${figureText(curveLabel(fn))}, c fitted on the smaller half of m`, x: grid, y: grid.map((m) => (top.mean + fn(m, c)) / tms), color: RATE_COLOR, dash, panel: i, group: curveLabel(fn), showlegend: i === 0 }));
+      traces.push(curveTrace({ name: `level at the largest m + ${mathLabel(curveLabel(fn))}, c fitted on the smaller half of m`, x: grid, y: grid.map((m) => (top.mean + fn(m, c)) / tms), color: RATE_COLOR, dash, panel: i, group: curveLabel(fn), showlegend: i === 0 }));
     }
     return { title: panelTitle(arm), traces };
   });
-  const figure = smallMultiples({
+  const figure = logLogPanels({
     title: `Thm ${opts.theorem}: the width terms — error vs m at the largest T`,
     subtitle: `${arms.map((a) => `${a.testbed}: m = ${Math.min(...[...a.byM.rows, ...a.byT.rows].map((r) => r.m as number))}…${Math.max(...[...a.byM.rows, ...a.byT.rows].map((r) => r.m as number))}`).join(" | ")}; bands 95%`,
     panels,
@@ -593,7 +592,7 @@ export function widthTable(widths: WidthRow[], curves: SolverCurves): Record<str
 /** Radius used (projection) vs the minimum radius that makes the target realizable (Assumption 4.3), per width at the largest T, one panel per arm. */
 export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }): Figure {
   const allM: number[] = [];
-  const panels: Panel[] = arms.map((arm, i) => {
+  const panels: LogLogPanel[] = arms.map((arm, i) => {
     const T = arm.byM.rows[0].T as number;
     const rows = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === T)].filter((r) => typeof r.realizabilityRadius === "number");
     const needed = summarise(rows, ["m"], "realizabilityRadius").sort((a, b) => (a.m as number) - (b.m as number));
@@ -603,12 +602,12 @@ export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }
     return {
       title: panelTitle(arm),
       traces: [
-        ...bandTraces({ name: "minimum radius making the exact target realizable (Assumption 4.3)", x: ms, mean: needed.map((g) => g.mean), standardError: needed.map((g) => g.standardError), color: PALETTE[2], panel: i, group: "needed", showlegend: i === 0 }),
-        ...bandTraces({ name: "radius used by the projection (1.5 × the minimum, per replica)", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
+        ...bandSeries({ name: "minimum radius making the exact target realizable (Assumption 4.3)", x: ms, mean: needed.map((g) => g.mean), standardError: needed.map((g) => g.standardError), color: PALETTE[2], panel: i, group: "needed", showlegend: i === 0 }),
+        ...bandSeries({ name: "radius used by the projection (1.5 × the minimum, per replica)", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
       ],
     };
   });
-  return smallMultiples({
+  return logLogPanels({
     title: `Thm ${opts.theorem}: projection radius vs the radius Assumption 4.3 needs`,
     subtitle: `${arms.map((a) => a.testbed).join(" | ")}; per width, replica means; bands 95%`,
     panels,
@@ -656,7 +655,7 @@ export function errorVsIterationsByGamma(results: CachedResult[], opts: { curves
     const below = s.filter((g) => (g.T as number) <= (inside[0]?.T as number));
     const color = PALETTE[i % PALETTE.length];
     allT.push(...s.map((g) => g.T as number));
-    traces.push(...bandTraces({ name: `γ = ${gamma}`, x: inside.map((g) => g.T as number), mean: inside.map((g) => g.mean / tms), standardError: inside.map((g) => g.standardError / tms), color, panel: 0, group: `g${gamma}` }));
+    traces.push(...bandSeries({ name: `γ = ${gamma}`, x: inside.map((g) => g.T as number), mean: inside.map((g) => g.mean / tms), standardError: inside.map((g) => g.standardError / tms), color, panel: 0, group: `g${gamma}` }));
     if (i === 0) traces.push(curveTrace({ name: "predicting 0 (MSE = E[Q²])", x: [s[0].T as number, s[s.length - 1].T as number], y: [1, 1], color: "#666666", dash: "longdash", width: 1.5, panel: 0 }));
     traces.push(curveTrace({ name: `γ = ${gamma}, T < 64/(1−γ)²`, x: below.map((g) => g.T as number), y: below.map((g) => g.mean / tms), color, dash: "dot", width: 1, panel: 0, group: `g${gamma}`, showlegend: false }));
     const Ts = inside.map((g) => g.T as number);
@@ -685,7 +684,7 @@ export function errorVsIterationsByGamma(results: CachedResult[], opts: { curves
     });
   });
   const first = sorted[0];
-  const figure = smallMultiples({
+  const figure = logLogPanels({
     title: "Thm 4.6: the effect of γ, each fitted over its own T ≥ 64/(1−γ)²",
     subtitle: `${loadMdpInput((first.meta.config as SolverSweepConfig).mdp).mdp.name}, m = ${first.rows[0].m}, ${(first.meta.config as SolverSweepConfig).replicas} replicas; solid: T ≥ 64/(1−γ)² (the theorem's range), dotted: below; bands 95%`,
     panels: [{ title: "MSE relative to E<sub>σ</sub>[(Q<sup>π</sup>)²] (its size changes with γ)", traces, verticals: sorted.map((r) => ({ x: minimumIterations("4.6", r.rows[0].gamma as number), label: `γ=${r.rows[0].gamma}`, y: 0.06 })) }],
