@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { checkProblem, DivergenceError, problemEta, SolverProblem, SolverResult } from "./problem";
-import type { WasmPool } from "./wasm-pool";
+import type { WasmJob, WasmJobResult, WasmPool } from "./wasm-pool";
 
 export const WASM_PATH = join(REPO_ROOT, "wasm", "build", "kernel.wasm");
 // The kernel's source is part of the result key of every experiment that runs it:
@@ -21,19 +21,6 @@ export type WasmPrecision = "f64" | "f32";
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   [fn: string]: unknown;
-}
-
-/** Self-contained call of one kernel function on a memory image (run by wasm-job.js). */
-export interface WasmJob {
-  fn: "solve" | "solveF32";
-  bytes: number;
-  images: { at: number; data: Float64Array | Float32Array | Int32Array }[];
-  args: number[];
-  outputs: { at: number; count: number }[];
-}
-export interface WasmJobResult {
-  ret: number;
-  outs: Float64Array[];
 }
 
 // WebAssembly is a Node global; it is reached through globalThis because tslab compiles
