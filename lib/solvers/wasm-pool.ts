@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../experiments/provenance";
  * by wasm-kernel.ts). Defined here, not there, so that the two modules do not import each other.
  */
 export interface WasmJob {
-  fn: "solve" | "solveF32";
+  fn: "solveF32";
   bytes: number;
   images: { at: number; data: Float64Array | Float32Array | Int32Array }[];
   args: number[];
