@@ -6,7 +6,7 @@
 // WebAssembly kernel. `--out DIR` builds elsewhere (the fallback test uses it).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,6 +58,6 @@ else {
       error = e;
     }
   }
-  if (error === null) process.stdout.write(`built native/build/kernel.node (${cc}, -march=native)\n`);
+  if (error === null) process.stdout.write(`built ${relative(root, addon)} (${cc}, -march=native)\n`);
   else unavailable(`${cc} failed to compile native/kernel.c: ${(error.stderr?.toString() || error.message).trim().split("\n").slice(0, 3).join(" | ")}`);
 }
