@@ -13,8 +13,8 @@
  *  - "tfjs-f32": the plain algorithm in TensorFlow.js ops on the chosen backend (tfjs-kernel.ts).
  * Rule: "fast" (the default) is native-f32 when the addon was built and loads, else
  * wasm-simd-f32; "wasm" is wasm-simd-f32; "reference" is the reference loop; "tfjs" is
- * TensorFlow.js, on request only (`npm run bench` measures it 20–40× slower than wasm-simd-f32
- * on its wasm backend here). The kernel that ran is recorded in every row (with the tfjs
+ * TensorFlow.js, on request only (`npm run bench` measures it 13–28× slower than wasm-simd-f32
+ * and 70–110× slower than native-f32 on its wasm backend here). The kernel that ran is recorded in every row (with the tfjs
  * backend in its own column). float32 is the default because it is twice as fast as float64
  * (twice the lanes, half the memory traffic) and its rounding (relative 1e-7 per step, the path
  * average banked in float64) is far below the solver errors measured (≥ 1e-4 in MSE);
