@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
+import { resolveKernel } from "../lib/solvers/solvers";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { parseCsv } from "../lib/experiments/results-io";
 import { tempDir } from "./temp";
@@ -23,21 +24,21 @@ for (const [name, run] of [["improvement", runImprovement], ["evaluation", runEv
     assert.ok(mean(128) < mean(16), `${mean(128)} vs ${mean(16)}`);
     assert.equal(readFileSync(join(a.dir, "results.csv"), "utf8"), readFileSync(join(b.dir, "results.csv"), "utf8"));
     for (const col of ["m", "T", "replica", "mse", "radius", "realizabilityRadius", "seed", "configHash", "kernel", "backend"]) assert.ok(col in a.rows[0], col);
-    assert.equal(a.rows[0].kernel, "wasm-simd-f32");
+    assert.equal(a.rows[0].kernel, resolveKernel("fast"));
     // realizabilityMultiple 1.5 ⇒ radius = 1.5 × the minimum radius, per replica.
     for (const r of a.rows) if (typeof r.realizabilityRadius === "number") assert.ok(Math.abs((r.radius as number) - 1.5 * r.realizabilityRadius) < 1e-12);
   });
 }
 
-test("the reference kernel gives the same errors as the float64 kernel (to 1e-9 relative) and the float32 default (to 1e-5)", async () => {
+test("the reference kernel gives the same errors as the fast default and the WebAssembly kernel (to 1e-5 relative); each row names the kernel that ran", async () => {
   const small = { ...config, widths: [16], iterations: [64] };
-  const f32 = await runImprovement(small, tmp());
-  const f64 = await runImprovement({ ...small, kernel: "f64" }, tmp());
+  const fast = await runImprovement(small, tmp());
+  const wasm = await runImprovement({ ...small, kernel: "wasm" }, tmp());
   const ref = await runImprovement({ ...small, kernel: "reference" }, tmp());
-  assert.deepEqual([f32.rows[0].kernel, f64.rows[0].kernel, ref.rows[0].kernel], ["wasm-simd-f32", "wasm-simd-f64", "reference-f64"]);
+  assert.deepEqual([fast.rows[0].kernel, wasm.rows[0].kernel, ref.rows[0].kernel], [resolveKernel("fast"), "wasm-simd-f32", "reference-f64"]);
   ref.rows.forEach((r, i) => {
-    assert.ok(Math.abs((r.mse as number) - (f64.rows[i].mse as number)) <= 1e-9 * (r.mse as number));
-    assert.ok(Math.abs((r.mse as number) - (f32.rows[i].mse as number)) <= 1e-5 * (r.mse as number));
+    assert.ok(Math.abs((r.mse as number) - (wasm.rows[i].mse as number)) <= 1e-5 * (r.mse as number));
+    assert.ok(Math.abs((r.mse as number) - (fast.rows[i].mse as number)) <= 1e-5 * (r.mse as number));
   });
 });
 
@@ -48,7 +49,7 @@ test("solver-sweep configs are validated with the field and the rule", () => {
     [{ iterations: [] }, /iterations must be a non-empty array of integers/],
     [{ widths: [0] }, /widths\[0\] must be >= 1, got 0/],
     [{ gamma: 1 }, /gamma must be < 1, got 1/],
-    [{ kernel: "gpu" }, /kernel must be one of fast, f64, reference, tfjs, got "gpu"/],
+    [{ kernel: "gpu" }, /kernel must be one of fast, wasm, reference, tfjs, got "gpu"/],
     [{ replica: 3 }, /unknown field "replica"/],
     [{ k: 3, horizon: 2 }, /k must be < horizon \(2\), got 3/],
   ];

@@ -12,7 +12,7 @@ import { validateConvergenceConfig } from "../lib/experiments/convergence";
 import { ConfigError } from "../lib/experiments/validate";
 import { lockResults, ResultsLockedError, runCached } from "../lib/experiments/cache";
 import { REPO_ROOT } from "../lib/experiments/provenance";
-import { solveFast } from "../lib/solvers/kernel";
+import { nativeKernel, solveNative } from "../lib/solvers/native-kernel";
 import { solveReference } from "../lib/solvers/reference";
 import { solveWasm } from "../lib/solvers/wasm-kernel";
 import { DivergenceError } from "../lib/solvers/problem";
@@ -146,7 +146,8 @@ test("divergence (a non-finite iterate) is reported with the step and the replic
   const init = { replicas: 2, width: 4, dim: 3, alpha0: new Float64Array(24).fill(0.3), b: new Float64Array([1, -1, 1, -1, 1, -1, 1, -1]) };
   const values = new Float64Array([0.1, 0.2, 0.3, Infinity]);
   const p = { init, features: new Float64Array([1, 0, 0, 0, 1, 0]), steps: 10, radius: new Float64Array([1, 1]), pairs: [new Int32Array(10), new Int32Array(10).fill(1).map((v, t) => (t < 3 ? 0 : 1))], target: { kind: "regression" as const, values } };
-  for (const solve of [solveReference, (q: typeof p) => solveFast(q), (q: typeof p) => solveWasm(q)]) {
+  const solvers = [solveReference, (q: typeof p) => solveWasm(q), (q: typeof p) => solveNative(q, { threads: 2 })].slice(0, nativeKernel() ? 3 : 2);
+  for (const solve of solvers) {
     assert.throws(() => solve(p), (e: unknown) => e instanceof DivergenceError && /non-finite residual at step 3, replica 1/.test((e as Error).message));
   }
 });
@@ -171,7 +172,7 @@ test("a results folder being computed is locked: a live owner is refused, a dead
 
 const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const cli = join(REPO_ROOT, "scripts", "experiment.ts");
-// About 9 s of computation here: long enough to be killed in the middle.
+// About 0.7 s of computation here on the native kernel (2.8 s on the WebAssembly one).
 const CONFIG = { mdp: "data/mdp/garnet-s10-a4.json", widths: [1024, 2048], iterations: [16384, 32768], replicas: 4, radius: 5, seed: 9 };
 
 function runCli(resultsRoot: string, out: string): Promise<number | null> {
@@ -192,11 +193,13 @@ test("determinism across processes, and a sweep killed with SIGKILL reruns to by
   const cfg = join(base, "o3-config.json");
   writeFileSync(cfg, JSON.stringify(CONFIG));
   const child = spawn(tsx, [cli, "evaluation", "--config", cfg, "--out", join(base, "o3")], { env: { ...process.env, NPPO_RESULTS_DIR: join(base, "r3") }, detached: true, stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, 3000));
+  // The results lock is taken when the computation starts: kill 200 ms into it, whatever the kernel's speed.
+  const evalDir = join(base, "r3", "evaluation");
+  while (!(existsSync(evalDir) && readdirSync(evalDir).some((e) => e.endsWith(".lock"))) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
   assert.equal(child.exitCode, null, "the sweep finished before it could be killed: make it longer");
   process.kill(-child.pid!, "SIGKILL");
   await new Promise((r) => child.on("exit", r));
-  const evalDir = join(base, "r3", "evaluation");
   const leftovers = existsSync(evalDir) ? readdirSync(evalDir) : [];
   for (const entry of leftovers) if (!entry.endsWith(".lock")) assert.ok(!existsSync(join(evalDir, entry, "meta.json")), "a killed run left something that looks complete");
   assert.equal(await runCli(join(base, "r3"), join(base, "o3")), 0);

@@ -1,160 +1,33 @@
 // AssemblyScript source of the WebAssembly SIMD kernel of Algorithms 2 and 3 (NeurIPS
-// numbering), compiled at install time by scripts/build-wasm.mjs into wasm/build/kernel.wasm.
-// Same algorithm as lib/solvers/kernel.ts (read its header for the mathematics): float64,
-// θ = α(0) + κD with a scalar κ (lazy projection) and the path average from K·D − B (lazy
-// average), here vectorised two units at a time (f64x2). Layout "AoSoA": unit pairs, each
-// pair's d coordinates contiguous, [m/2][d][2], so every array is one sequential stream (a
-// [d][m] layout put 16 streams a multiple of 4 KiB apart once m ≥ 512: L1 set conflicts made
-// it 3.5× slower per unit). One call solves one replica; lib/solvers/wasm-kernel.ts lays out
-// the memory and loops over replicas.
+// numbering), compiled at install time by scripts/build-wasm.mjs into wasm/build/kernel.wasm
+// and driven by lib/solvers/wasm-kernel.ts; the portable twin of the native kernel
+// (native/kernel.c), which mirrors it. Same samples and same mathematics as the reference loop
+// (lib/solvers/reference.ts), with two exact rewritings that remove the full passes over the
+// m·d parameters that the reference makes at every step:
 //
-// Memory (byte offsets, 16-aligned), all f64 unless noted; m is even (padded with b_i = 0):
-//   a0, D, B, banked: [m/2][d][2]; b, a0x, dx: [m]; X: [N][d]; xx: [N] (‖x_j‖²);
-//   pairs, next: i32 [T]; y: [N] (regression targets, or rewards for TD);
-//   xs: 2d v128 scratch (x_j and x'_j, each coordinate splatted to both lanes);
-//   outBar, outLast: [m/2][d][2] (θ̄ and θ(T−1)).
+// 1. Lazy projection. θ(t) = α(0) + κ_t·D_t with a scalar κ. A step changes D only on the
+//    units active at x_j; ‖D‖² is updated from the dot products the forward pass already
+//    computed; the projection multiplies κ by R/‖θ(t+½) − α(0)‖. (‖D‖² is recomputed exactly
+//    every `resyncEvery` steps so rounding cannot accumulate.)
+// 2. Lazy path average. With D_t = Σ_{i≤t} u_i and K_t = Σ_{s≤t} κ_s,
+//    Σ_{t<T} κ_t D_t = K_{T−1}·D_{T−1} − Σ_{i<T} K_{i−1}·u_i, so the sum is kept by adding
+//    K_{i−1}·u_i to an accumulator B on the same sparse units. θ̄ = α(0) + (K·D − B)/T.
+//    K·D − B cancels in proportion to 1/κ (D grows as κ shrinks), so once κ < kappaFloor
+//    (1e-2) the displacement is folded back (D ← κD, κ ← 1) with the partial sum banked
+//    first: the cancellation costs at most two digits, and a fold (one pass) happens at most
+//    every ~log(100)/log(1/shrink) steps, only while the projection is active.
+//
+// Per step and replica this costs about 3·m·d multiply-adds for SGD (α(0)ᵀx, Dᵀx, and the
+// update of D and B on active units), against ~4.5·m·d for the reference. One call solves one
+// replica; lib/solvers/wasm-kernel.ts lays out the memory and loops over replicas.
 
 @inline function ld(p: usize): v128 { return v128.load(p); }
 @inline function st(p: usize, v: v128): void { v128.store(p, v); }
 
-export function solve(
-  a0: usize, D: usize, B: usize, banked: usize, b: usize, a0x: usize, dx: usize, xs: usize,
-  X: usize, xx: usize, pairs: usize, next: usize, y: usize, outBar: usize, outLast: usize,
-  m: i32, d: i32, T: i32, eta: f64, c: f64, radius: f64, gamma: f64, isTd: i32, kappaFloor: f64, resyncEvery: i32,
-): i32 {
-  const md = m * d;
-  const pairBytes = <usize>d << 4; // one unit pair: d coordinates × 2 lanes × 8 bytes
-  memory.fill(D, 0, <usize>md << 3);
-  memory.fill(B, 0, <usize>md << 3);
-  memory.fill(banked, 0, <usize>md << 3);
-  const zero = f64x2.splat(0);
-  let kappa: f64 = 1;
-  let K: f64 = 0;
-  let sq: f64 = 0;
-  let projections: i32 = 0;
-  for (let t = 0; t < T; t++) {
-    K += kappa;
-    if (t == T - 1) break; // θ(T) is not part of the average
-    const j = load<i32>(pairs + (<usize>t << 2));
-    const xo = X + (<usize>(j * d) << 3);
-    const jn = isTd ? load<i32>(next + (<usize>t << 2)) : 0;
-    const xno = X + (<usize>(jn * d) << 3);
-    const kap = f64x2.splat(kappa);
-    for (let k = 0; k < d; k++) {
-      st(xs + (<usize>k << 4), f64x2.splat(load<f64>(xo + (<usize>k << 3))));
-      st(xs + (<usize>(d + k) << 4), f64x2.splat(load<f64>(xno + (<usize>k << 3))));
-    }
-    const xsn = xs + (<usize>d << 4);
-    // Pass 1: per unit α_i(0)ᵀx and D_iᵀx (and, for TD, the value at x' in the same sweep).
-    let uAcc = zero;
-    let vAcc = zero;
-    if (isTd) {
-      for (let i = 0, pb: usize = 0; i < m; i += 2, pb += pairBytes) {
-        let za = zero;
-        let zd = zero;
-        let zn = zero;
-        for (let k = 0, p = pb, q: usize = 0; k < d; k++, p += 16, q += 16) {
-          const av = ld(a0 + p);
-          const dv = ld(D + p);
-          const xk = ld(xs + q);
-          za = f64x2.add(za, f64x2.mul(av, xk));
-          zd = f64x2.add(zd, f64x2.mul(dv, xk));
-          zn = f64x2.add(zn, f64x2.mul(f64x2.add(av, f64x2.mul(kap, dv)), ld(xsn + q)));
-        }
-        const io = <usize>i << 3;
-        st(a0x + io, za);
-        st(dx + io, zd);
-        const bv = ld(b + io);
-        uAcc = f64x2.add(uAcc, f64x2.mul(bv, f64x2.max(f64x2.add(za, f64x2.mul(kap, zd)), zero)));
-        vAcc = f64x2.add(vAcc, f64x2.mul(bv, f64x2.max(zn, zero)));
-      }
-    } else {
-      for (let i = 0, pb: usize = 0; i < m; i += 2, pb += pairBytes) {
-        let za = zero;
-        let zd = zero;
-        for (let k = 0, p = pb, q: usize = 0; k < d; k++, p += 16, q += 16) {
-          const xk = ld(xs + q);
-          za = f64x2.add(za, f64x2.mul(ld(a0 + p), xk));
-          zd = f64x2.add(zd, f64x2.mul(ld(D + p), xk));
-        }
-        const io = <usize>i << 3;
-        st(a0x + io, za);
-        st(dx + io, zd);
-        uAcc = f64x2.add(uAcc, f64x2.mul(ld(b + io), f64x2.max(f64x2.add(za, f64x2.mul(kap, zd)), zero)));
-      }
-    }
-    const u = c * (f64x2.extract_lane(uAcc, 0) + f64x2.extract_lane(uAcc, 1));
-    let target: f64;
-    if (isTd) target = (1 - gamma) * load<f64>(y + (<usize>j << 3)) + gamma * c * (f64x2.extract_lane(vAcc, 0) + f64x2.extract_lane(vAcc, 1));
-    else target = load<f64>(y + (<usize>j << 3));
-    const residual = u - target;
-    if (!isFinite(residual)) return -1 - t; // divergence: the caller reports step and replica
-    // Pass 2: D += s_i x and B += K s_i x on active units, s_i = −η·residual·c·b_i/κ; ‖D‖² updated.
-    const scale = f64x2.splat((-eta * residual * c) / kappa);
-    const xxj = f64x2.splat(load<f64>(xx + (<usize>j << 3)));
-    const Kv = f64x2.splat(K);
-    const two = f64x2.splat(2);
-    let sqAcc = zero;
-    for (let i = 0, pb: usize = 0; i < m; i += 2, pb += pairBytes) {
-      const io = <usize>i << 3;
-      const dv2 = ld(dx + io);
-      const active = f64x2.gt(f64x2.add(ld(a0x + io), f64x2.mul(kap, dv2)), zero);
-      if (!v128.any_true(active)) continue;
-      const s = v128.and(f64x2.mul(scale, ld(b + io)), active);
-      sqAcc = f64x2.add(sqAcc, f64x2.add(f64x2.mul(two, f64x2.mul(s, dv2)), f64x2.mul(f64x2.mul(s, s), xxj)));
-      const sK = f64x2.mul(s, Kv);
-      for (let k = 0, p = pb, q: usize = 0; k < d; k++, p += 16, q += 16) {
-        const xk = ld(xs + q);
-        st(D + p, f64x2.add(ld(D + p), f64x2.mul(s, xk)));
-        st(B + p, f64x2.add(ld(B + p), f64x2.mul(sK, xk)));
-      }
-    }
-    sq += f64x2.extract_lane(sqAcc, 0) + f64x2.extract_lane(sqAcc, 1);
-    if ((t + 1) % resyncEvery == 0) {
-      let acc = zero;
-      for (let q = 0; q < md; q += 2) {
-        const v = ld(D + (<usize>q << 3));
-        acc = f64x2.add(acc, f64x2.mul(v, v));
-      }
-      sq = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    }
-    const dist = kappa * Math.sqrt(sq > 0 ? sq : 0);
-    if (dist > radius * (1 + 1e-12)) { // PROJECTION_TOLERANCE of lib/solvers/problem.ts
-      projections++;
-      kappa *= radius / dist;
-    }
-    if (kappa < kappaFloor) {
-      // Bank Σ κ_s D_s so far, then fold κ into D so that κ = 1 again.
-      const Kf = f64x2.splat(K);
-      const kf = f64x2.splat(kappa);
-      for (let q = 0; q < md; q += 2) {
-        const o = <usize>q << 3;
-        const dv = ld(D + o);
-        st(banked + o, f64x2.add(ld(banked + o), f64x2.sub(f64x2.mul(Kf, dv), ld(B + o))));
-        st(D + o, f64x2.mul(dv, kf));
-        st(B + o, zero);
-      }
-      sq *= kappa * kappa;
-      K = 0;
-      kappa = 1;
-    }
-  }
-  const Kf = f64x2.splat(K);
-  const kf = f64x2.splat(kappa);
-  const invT = f64x2.splat(1 / <f64>T);
-  for (let q = 0; q < md; q += 2) {
-    const o = <usize>q << 3;
-    const av = ld(a0 + o);
-    const dv = ld(D + o);
-    st(outBar + o, f64x2.add(av, f64x2.mul(f64x2.sub(f64x2.add(ld(banked + o), f64x2.mul(Kf, dv)), ld(B + o)), invT)));
-    st(outLast + o, f64x2.add(av, f64x2.mul(kf, dv)));
-  }
-  return projections;
-}
-
-// ---------------------------------------------------------------------------------------
-// solveF32: the same algorithm in float32, four units per instruction (f32x4), the default
-// "fast" kernel. Layout [m/4][d][4] (unit quads, each quad's d coordinates contiguous).
+// solveF32: the algorithm in float32, four units per instruction (f32x4). Layout "AoSoA"
+// [m/4][d][4] (unit quads, each quad's d coordinates contiguous), so every array is one
+// sequential stream (a [d][m] layout put 16 streams a multiple of 4 KiB apart once m ≥ 512:
+// L1 set conflicts made it 3.5× slower per unit).
 // What stays float64: x_j, ‖x_j‖², targets and rewards; the residual, κ, K and ‖D‖²; and
 // the bank of the path average, into which K·D − B is folded every `resyncEvery` steps (so
 // the float32 accumulator B never sums more than resyncEvery terms) as well as whenever

@@ -2,15 +2,17 @@
  * `npm run bench` (bench/README.md): the step kernels side by side on the workload of
  * workload.ts. For each algorithm, width and path: steps/s (one step = one step of every
  * replica) as the median over timed chunks after a warm-up, the spread (min–max over
- * chunks), ns per replica·unit·dim, and the exact error of the averaged iterate, which must
- * agree across paths to float32 tolerance (a fast wrong kernel is a bug). Paths whose full
- * run would exceed the time cap are timed on a few chunks and their error is left out.
+ * chunks), ns per replica·unit·dim, the percentage of the C yardstick's steps/s on as many
+ * threads, and the exact error of the averaged iterate, which must agree across paths to
+ * float32 tolerance (a fast wrong kernel is a bug). Paths whose full run would exceed the
+ * time cap are timed on a few chunks and their error is left out.
  *
- *  - kernel paths (behind runSolver / runSolverParallel): a chunk is one solver call of
- *    T/4 steps, all replicas (replica-blocked: each replica runs its steps with its state in
- *    cache), repeated 4 times; then one call with the full T for the error;
+ *  - kernel paths (the native and WebAssembly kernels, behind runSolver / runSolverParallel,
+ *    and the C yardstick, bench/yardstick.c): a chunk is one solver call of T/4 steps, all
+ *    replicas (replica-blocked: each replica runs its steps with its state in cache), repeated
+ *    4 times; then one call with the full T for the error;
  *  - lockstep paths (TensorFlow.js backends, PyTorch): one run of T steps in chunks of 200,
- *    the first 5 steps untimed as warm-up; when the full run would exceed the cap, 3 chunks
+ *    the first 5 steps untimed as warm-up; when the full run would exceed the time cap, 3 chunks
  *    of about cap/10 seconds each.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -18,20 +20,24 @@ import { availableParallelism } from "node:os";
 import { tryBackend } from "../backend";
 import { provenance } from "../experiments/provenance";
 import type { SolverProblem, SolverResult } from "../solvers/problem";
-import { resolveKernel, runSolver, runSolverParallel } from "../solvers/solvers";
-import { wasmModule } from "../solvers/wasm-kernel";
-import { WasmPool } from "../solvers/wasm-pool";
+import { nativeKernel, nativeUnavailableReason } from "../solvers/native-kernel";
+import { KernelName, resolveKernel, runSolver, runSolverParallel, SolverPool } from "../solvers/solvers";
 import { TfjsSolver } from "../solvers/tfjs-kernel";
 import { findTorchPython, runTorch } from "./torch-path";
 import { ALGORITHMS, BenchAlgorithm, benchCase, BenchCase, benchMse, BenchSettings } from "./workload";
+import { compileYardstick, runYardstick } from "./yardstick-path";
 
 /**
- * Agreement tolerance on the error, relative to the float64 kernel's: float32 rounding moves
- * θ̄ by ~1e-6 (test/solvers.test.ts) and the error by less than 1e-4 of itself; 1e-3 leaves
- * room for lockstep float32 sums over T steps while catching any algorithmic difference
- * (a missed projection or an off-by-one in the average moves it by percents).
+ * Agreement tolerance on the error, relative to the WebAssembly kernel's (the portable one,
+ * held equal to the float64 reference loop by test/solvers.test.ts): float32 rounding moves
+ * θ̄ by ~1e-6 and the error by less than 1e-4 of itself; 1e-3 leaves room for lockstep float32
+ * sums over T steps while catching any algorithmic difference (a missed projection or an
+ * off-by-one in the average moves it by percents).
  */
 export const MSE_TOLERANCE = 1e-3;
+/** The path whose error the others are checked against. */
+export const ANCHOR_PATH = "wasm-simd-f32 (1 thread)";
+export const YARDSTICK_PATH = "C yardstick";
 const LOCKSTEP_CHUNK = 200;
 const WARMUP_STEPS = 5;
 
@@ -45,8 +51,10 @@ export interface PathRow {
   spreadMax: number;
   chunks: number;
   nsPerReplicaUnitDim: number;
+  /** 100 × steps/s ÷ the C yardstick's on as many threads (null without a compiler). */
+  percentOfYardstick: number | null;
   mse: number | null;
-  /** |mse − mse(wasm-simd-f64)| / mse(wasm-simd-f64), null when either is missing. */
+  /** |mse − mse(anchor)| / mse(anchor), null when either is missing. */
   mseRelDiff: number | null;
   note: string;
 }
@@ -55,9 +63,13 @@ export interface BenchReport {
   settings: BenchSettings;
   capSeconds: number;
   rows: PathRow[];
-  /** fast kernel steps/s ÷ PyTorch steps/s, per algorithm and width (absent without torch). */
-  ratios: { algorithm: BenchAlgorithm; width: number; fastKernel: string; ratioToTorch: number }[];
+  /** Per algorithm and width: the fast kernel on all threads, ÷ PyTorch (absent without torch) and as a percentage of the yardstick. */
+  ratios: { algorithm: BenchAlgorithm; width: number; fastKernel: string; ratioToTorch: number | null; percentOfYardstick: number | null }[];
   torch: string;
+  /** The compiler command of the yardstick, or why it did not compile. */
+  yardstick: string;
+  /** Why the native kernel did not run ("" when it did). */
+  native: string;
   provenance: unknown;
   seconds: number;
 }
@@ -67,7 +79,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function summarise(c: BenchCase, path: string, threads: number, rates: number[], thetaBar: Float64Array | null, note: string): Omit<PathRow, "mseRelDiff"> {
+type MeasuredRow = Omit<PathRow, "mseRelDiff" | "percentOfYardstick">;
+
+function summarise(c: BenchCase, path: string, threads: number, rates: number[], thetaBar: Float64Array | null, note: string): MeasuredRow {
   const { replicas: R, dim: d } = c.problem.init;
   const sps = median(rates);
   return {
@@ -127,9 +141,14 @@ export async function runBench(settings: BenchSettings, opts: { capSeconds: numb
   const start = performance.now();
   const log = opts.log ?? (() => undefined);
   const threads = opts.threads ?? availableParallelism();
+  const threadCounts = [...new Set([1, threads])];
   const fast = resolveKernel("fast");
-  const module = wasmModule();
-  const pool = module ? new WasmPool(module, threads) : null;
+  const pool = new SolverPool(threads);
+  // The native kernel ("fast" where it was built) and the WebAssembly one, each on 1 and all threads.
+  const kernels = ((nativeKernel() ? ["fast", "wasm"] : ["wasm"]) as KernelName[]).map((kernel) => ({ kernel, name: resolveKernel(kernel) }));
+  if (!nativeKernel()) log(`native-f32: not available (${nativeUnavailableReason()})`);
+  const yardstick = compileYardstick();
+  if (!yardstick.binary) log(`${YARDSTICK_PATH}: ${yardstick.how}`);
   const torch = findTorchPython();
   const tfjsBackends: string[] = [];
   for (const name of ["tensorflow", "wasm", "cpu"] as const) {
@@ -139,25 +158,27 @@ export async function runBench(settings: BenchSettings, opts: { capSeconds: numb
   }
   if (!torch.python) log(`pytorch: ${(torch as { why: string }).why}`);
   const rows: PathRow[] = [];
+  const threadLabel = (n: number) => `${n} thread${n > 1 ? "s" : ""}`;
   try {
     for (const algorithm of ALGORITHMS) {
       for (const width of settings.widths) {
         const c = benchCase(settings, algorithm, width);
-        const here: Omit<PathRow, "mseRelDiff">[] = [];
-        const add = (row: Omit<PathRow, "mseRelDiff">) => {
+        const here: MeasuredRow[] = [];
+        const add = (row: MeasuredRow) => {
           here.push(row);
           log(`${algorithm} m=${width} ${row.path}: ${row.stepsPerSecond.toFixed(0)} steps/s (${row.spreadMin.toFixed(0)}–${row.spreadMax.toFixed(0)}), ${row.nsPerReplicaUnitDim.toFixed(3)} ns/replica·unit·dim, MSE ${row.mse === null ? "—" : row.mse.toExponential(6)} ${row.note}`);
         };
-        if (pool) {
-          const k64 = await timeKernel(c, (p) => runSolverParallel(p, pool, "f64"), opts.capSeconds);
-          add(summarise(c, `wasm-simd-f64 (${threads} threads)`, threads, k64.rates, k64.thetaBar, k64.note));
-          const k1 = await timeKernel(c, async (p) => runSolver(p, "fast"), opts.capSeconds);
-          add(summarise(c, `${fast} (1 thread)`, 1, k1.rates, k1.thetaBar, k1.note));
-          const kp = await timeKernel(c, (p) => runSolverParallel(p, pool, "fast"), opts.capSeconds);
-          add(summarise(c, `${fast} (${threads} threads)`, threads, kp.rates, kp.thetaBar, kp.note));
-        } else {
-          const k1 = await timeKernel(c, async (p) => runSolver(p, "fast"), opts.capSeconds);
-          add(summarise(c, `${fast} (1 thread)`, 1, k1.rates, k1.thetaBar, k1.note));
+        for (const { name, kernel } of kernels) {
+          for (const n of threadCounts) {
+            const k = await timeKernel(c, (p) => (n === 1 ? Promise.resolve(runSolver(p, kernel)) : runSolverParallel(p, pool, kernel)), opts.capSeconds);
+            add(summarise(c, `${name} (${threadLabel(n)})`, n, k.rates, k.thetaBar, k.note));
+          }
+        }
+        if (yardstick.binary) {
+          for (const n of threadCounts) {
+            const r = runYardstick(yardstick.binary, c.problem, { threads: n, capSeconds: opts.capSeconds });
+            add(summarise(c, `${YARDSTICK_PATH} (${threadLabel(n)})`, n, r.chunkSeconds.map((s) => r.chunkSteps / s), r.thetaBar, r.completed ? "" : "full run skipped: over cap"));
+          }
         }
         for (const name of tfjsBackends) {
           await tryBackend(name as "tensorflow" | "wasm" | "cpu");
@@ -167,33 +188,43 @@ export async function runBench(settings: BenchSettings, opts: { capSeconds: numb
         if (torch.python) {
           const r = runTorch(torch.python, c.problem, { chunk: LOCKSTEP_CHUNK, capSeconds: opts.capSeconds });
           const rates = r.chunkSeconds.map((s, i) => r.chunkSteps[i] / s);
-          add(summarise(c, `pytorch ${r.torch} float32 (${r.variant}, ${r.threads} thread${r.threads > 1 ? "s" : ""})`, r.threads, rates, r.thetaBar, r.completed ? "" : "full run skipped: over cap"));
+          // One path name at every width: which formulation and thread count won goes in the note.
+          const note = `fastest here: ${r.variant}, ${threadLabel(r.threads)}${r.completed ? "" : "; full run skipped: over cap"}`;
+          add(summarise(c, `pytorch ${r.torch} float32`, r.threads, rates, r.thetaBar, note));
         }
-        const ref = here.find((r) => r.path.startsWith("wasm-simd-f64"))?.mse ?? null;
-        for (const r of here) rows.push({ ...r, mseRelDiff: ref !== null && r.mse !== null ? Math.abs(r.mse - ref) / ref : null });
+        const anchor = here.find((r) => r.path === ANCHOR_PATH)?.mse ?? null;
+        const yardstickAt = (n: number) => here.find((r) => r.path === `${YARDSTICK_PATH} (${threadLabel(n)})`)?.stepsPerSecond ?? null;
+        for (const r of here) {
+          const y = yardstickAt(r.threads);
+          rows.push({ ...r, percentOfYardstick: y === null ? null : (100 * r.stepsPerSecond) / y, mseRelDiff: anchor !== null && r.mse !== null ? Math.abs(r.mse - anchor) / anchor : null });
+        }
       }
     }
   } finally {
-    await pool?.close();
+    await pool.close();
+    yardstick.close();
   }
   const ratios: BenchReport["ratios"] = [];
   for (const algorithm of ALGORITHMS) {
     for (const width of settings.widths) {
       const at = rows.filter((r) => r.algorithm === algorithm && r.width === width);
-      const fastRow = at.filter((r) => r.path.startsWith(fast)).sort((a, b) => b.stepsPerSecond - a.stepsPerSecond)[0];
+      const fastRow = at.find((r) => r.path === `${fast} (${threadLabel(threads)})`);
       const torchRow = at.find((r) => r.path.startsWith("pytorch"));
-      if (fastRow && torchRow) ratios.push({ algorithm, width, fastKernel: fastRow.path, ratioToTorch: fastRow.stepsPerSecond / torchRow.stepsPerSecond });
+      if (fastRow) ratios.push({ algorithm, width, fastKernel: fastRow.path, ratioToTorch: torchRow ? fastRow.stepsPerSecond / torchRow.stepsPerSecond : null, percentOfYardstick: fastRow.percentOfYardstick });
     }
   }
   return {
     settings, capSeconds: opts.capSeconds, rows, ratios,
-    torch: torch.python !== null ? `${torch.python} (torch ${torch.version})` : torch.why,
+    // Casts, not narrowing: tslab's non-strict TypeScript does not narrow on `python: null`.
+    torch: torch.python !== null ? `${torch.python} (torch ${(torch as { version: string }).version})` : (torch as { why: string }).why,
+    yardstick: yardstick.how,
+    native: nativeKernel() ? "" : nativeUnavailableReason(),
     provenance: provenance({ backend: tf.getBackend() as "wasm", chosenBy: "benchmark: every backend in turn", tfjsVersion: tf.version.tfjs }),
     seconds: (performance.now() - start) / 1000,
   };
 }
 
-/** Rows whose error disagrees with the float64 kernel's beyond MSE_TOLERANCE. */
+/** Rows whose error disagrees with the anchor's beyond MSE_TOLERANCE. */
 export function disagreements(report: BenchReport): PathRow[] {
   return report.rows.filter((r) => r.mseRelDiff !== null && r.mseRelDiff > MSE_TOLERANCE);
 }

@@ -105,11 +105,11 @@ export function sourceClosure(entry: string): string[] {
     seen.add(file);
     const text = readFileSync(file, "utf8");
     // Imports and requires of .ts/.js modules, and `@key-source "path"` comments for code
-    // loaded another way (the WebAssembly kernel's source).
+    // loaded another way (the WebAssembly and native kernels' sources, the native build's flags).
     for (const m of text.matchAll(/(?:from|import|require\(|@key-source)\s*["'](\.[^"']+)["']/g)) {
       const target = join(dirname(file), m[1]);
       const candidates = [`${target}.ts`, join(target, "index.ts"), target];
-      const found = candidates.find((c) => /\.(ts|js)$/.test(c) && existsSync(c));
+      const found = candidates.find((c) => /\.(ts|js|mjs|c)$/.test(c) && existsSync(c));
       if (found) visit(found);
     }
   };

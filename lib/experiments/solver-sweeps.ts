@@ -57,7 +57,7 @@ export interface SolverSweepConfig extends SolverKnobs {
   seed: number;
   /** Overrides the MDP file's γ (optional). */
   gamma?: number;
-  /** "fast" (default: the float32 WebAssembly kernel), "f64" (its float64 twin), "reference" (the plain loop; slow) or "tfjs" (TensorFlow.js ops; slow). See lib/solvers/solvers.ts. */
+  /** "fast" (default: the native float32 kernel, else the WebAssembly one), "wasm" (the WebAssembly kernel), "reference" (the plain loop; slow) or "tfjs" (TensorFlow.js ops; slow). See lib/solvers/solvers.ts. */
   kernel?: KernelName;
   /** π_k ∝ exp(energy[s][a]) (optional; default uniform, E = 0). */
   policyEnergy?: number[][];

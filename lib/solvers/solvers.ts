@@ -3,59 +3,85 @@
  * replica with its own sample stream: build the problem (samples drawn exactly from the
  * finite distributions), run a kernel, read the averaged network on every state-action pair.
  *
- * Kernels, on identical samples, held equal by the test suite (float64 ones to 1e-11, the
- * float32 one to float32 tolerance):
- *  - "wasm-simd-f32": the WebAssembly f32x4 kernel (wasm-kernel.ts), float32 dynamics with a
- *    float64 path-average bank, built at install time; on worker threads with
- *    `runSolverParallel`;
- *  - "wasm-simd-f64": the same kernel in float64 (f64x2);
- *  - "js-f64": the same algorithm in plain JS (kernel.ts);
- *  - "reference-f64": the plain loop of SPEC §3 (reference.ts), no shortcuts;
+ * Kernels, on identical samples, held equal to the reference loop by the test suite (to
+ * float32 tolerance, with the same projection counts):
+ *  - "native-f32": native/kernel.c, compiled for this machine's CPU by `npm install`
+ *    (native-kernel.ts), float32 dynamics with float64 banking, 16 units per vector;
+ *  - "wasm-simd-f32": the same algorithm in WebAssembly, f32x4 (wasm-kernel.ts), built at
+ *    install time from AssemblyScript with nothing but Node, so it is there on every machine;
+ *  - "reference-f64": the plain loop of SPEC §3 (reference.ts), no shortcuts: the oracle;
  *  - "tfjs-f32": the plain algorithm in TensorFlow.js ops on the chosen backend (tfjs-kernel.ts).
- * Rule: "fast" (the default) is wasm-simd-f32 when the module is built and instantiates, else
- * js-f64; "f64" is wasm-simd-f64, else js-f64; "reference" is the reference loop; "tfjs" is
- * TensorFlow.js, on request only: `npm run bench` measures it 20–40× slower than wasm-simd-f32
- * on its wasm backend here, and PyTorch-class native code (tfjs-node) would still be ~5× slower.
- * The kernel that ran is recorded in every row (with the tfjs backend in its own column). float32 is the default because it is twice as fast
- * (four lanes instead of two, half the memory traffic) and its rounding (relative 1e-7 per
- * step, the path average banked in float64) is far below the solver errors measured
- * (≥ 1e-4 in MSE); test/solvers.test.ts and `npm run bench` measure the difference.
+ * Rule: "fast" (the default) is native-f32 when the addon was built and loads, else
+ * wasm-simd-f32; "wasm" is wasm-simd-f32; "reference" is the reference loop; "tfjs" is
+ * TensorFlow.js, on request only (`npm run bench` measures it 13–28× slower than wasm-simd-f32
+ * and 70–110× slower than native-f32 on its wasm backend here). The kernel that ran is recorded in every row (with the tfjs
+ * backend in its own column). float32 is the default because it is twice as fast as float64
+ * (twice the lanes, half the memory traffic) and its rounding (relative 1e-7 per step, the path
+ * average banked in float64) is far below the solver errors measured (≥ 1e-4 in MSE);
+ * test/solvers.test.ts and `npm run bench` measure the difference.
  */
 import type { FiniteMdp } from "../mdp/mdp";
 import { forward, NetworkInit } from "../network";
 import type { Rng } from "../random";
-import { solveFast } from "./kernel";
-import { solveWasm, solveWasmParallel, wasmKernel } from "./wasm-kernel";
-import type { WasmPool } from "./wasm-pool";
+import { nativeKernel, solveNative } from "./native-kernel";
 import type { SolverProblem, SolverResult } from "./problem";
 import { solveReference } from "./reference";
 import { solveTfjs } from "./tfjs-kernel";
+import { solveWasm, solveWasmParallel, wasmModule, wasmUnavailableReason } from "./wasm-kernel";
+import { WasmPool } from "./wasm-pool";
 import { drawPairs, drawTransitions } from "./samples";
 
-export const KERNELS = ["fast", "f64", "reference", "tfjs"] as const;
+export const KERNELS = ["fast", "wasm", "reference", "tfjs"] as const;
 export type KernelName = (typeof KERNELS)[number];
-export type ResolvedKernel = "wasm-simd-f32" | "wasm-simd-f64" | "js-f64" | "reference-f64" | "tfjs-f32";
+export type ResolvedKernel = "native-f32" | "wasm-simd-f32" | "reference-f64" | "tfjs-f32";
 
 /** Which implementation a kernel choice runs here (see the rule above). */
 export function resolveKernel(kernel: KernelName = "fast"): ResolvedKernel {
   if (kernel === "reference") return "reference-f64";
   if (kernel === "tfjs") return "tfjs-f32";
-  if (!wasmKernel()) return "js-f64";
-  return kernel === "f64" ? "wasm-simd-f64" : "wasm-simd-f32";
+  if (kernel === "fast" && nativeKernel()) return "native-f32";
+  // The WebAssembly kernel needs only Node: without it the install itself is broken.
+  if (!wasmModule()) throw new Error(`the WebAssembly kernel is unavailable: ${wasmUnavailableReason()}`);
+  return "wasm-simd-f32";
 }
 
+/** One call, all replicas on the calling thread. */
 export function runSolver(problem: SolverProblem, kernel: KernelName = "fast"): SolverResult {
   const resolved = resolveKernel(kernel);
-  if (resolved === "wasm-simd-f32") return solveWasm(problem, { precision: "f32" });
-  if (resolved === "wasm-simd-f64") return solveWasm(problem, { precision: "f64" });
-  if (resolved === "tfjs-f32") return solveTfjs(problem);
-  return resolved === "js-f64" ? solveFast(problem) : solveReference(problem);
+  if (resolved === "native-f32") return solveNative(problem);
+  if (resolved === "wasm-simd-f32") return solveWasm(problem);
+  return resolved === "tfjs-f32" ? solveTfjs(problem) : solveReference(problem);
 }
 
-/** As `runSolver`, with the replicas of a wasm kernel spread over the pool's threads (same result, bit for bit). */
-export async function runSolverParallel(problem: SolverProblem, pool: WasmPool, kernel: KernelName = "fast"): Promise<SolverResult> {
+/**
+ * Threads for `runSolverParallel`: the native kernel runs them itself (OpenMP, inside one
+ * call); the WebAssembly kernel on worker threads, started on first use. `close` stops those.
+ */
+export class SolverPool {
+  private workers: WasmPool | null = null;
+
+  constructor(readonly threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  }
+
+  wasm(): WasmPool {
+    const module = wasmModule();
+    if (!module) throw new Error(`the WebAssembly kernel is unavailable: ${wasmUnavailableReason()}`);
+    if (this.workers === null) this.workers = new WasmPool(module, this.threads);
+    return this.workers;
+  }
+
+  async close(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+  }
+}
+
+/** As `runSolver`, with the replicas spread over the pool's threads (same result, bit for bit). */
+export async function runSolverParallel(problem: SolverProblem, pool: SolverPool, kernel: KernelName = "fast"): Promise<SolverResult> {
   const resolved = resolveKernel(kernel);
-  if (resolved === "wasm-simd-f32" || resolved === "wasm-simd-f64") return solveWasmParallel(problem, pool, { precision: resolved === "wasm-simd-f32" ? "f32" : "f64" });
+  if (resolved === "native-f32") return solveNative(problem, { threads: pool.threads });
+  if (resolved === "wasm-simd-f32") return solveWasmParallel(problem, pool.wasm());
   return runSolver(problem, kernel);
 }
 

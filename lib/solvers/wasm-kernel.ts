@@ -1,39 +1,25 @@
 /**
- * Loads and drives the WebAssembly SIMD kernels (wasm/kernel.ts, built at install time into
- * wasm/build/kernel.wasm): `solve` (float64, f64x2) and `solveF32` (float32, f32x4; see the
- * kernel source for what stays float64). Same algorithm as kernel.ts. This module lays out
- * linear memory per replica (units in blocks of one SIMD register, [m/L][d][L] with L = 2 or
- * 4 lanes, m padded with b_i = 0 units that never move), builds one job per replica, and
- * runs the jobs on the main thread (`solveWasm`) or on worker threads (`solveWasmParallel`).
+ * Loads and drives the WebAssembly SIMD kernel `solveF32` (wasm/kernel.ts, built at install
+ * time into wasm/build/kernel.wasm; float32, f32x4, see its source for the algorithm and for
+ * what stays float64): the portable kernel, which kernel "fast" runs where the native one
+ * (native-kernel.ts) was not built. This module lays out linear memory per replica (units in
+ * blocks of one SIMD register, [m/4][d][4], m padded with b_i = 0 units that never move),
+ * builds one job per replica, and runs the jobs on the main thread (`solveWasm`) or on worker
+ * threads (`solveWasmParallel`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { checkProblem, DivergenceError, problemEta, SolverProblem, SolverResult } from "./problem";
-import type { WasmPool } from "./wasm-pool";
+import type { WasmJob, WasmJobResult, WasmPool } from "./wasm-pool";
 
 export const WASM_PATH = join(REPO_ROOT, "wasm", "build", "kernel.wasm");
 // The kernel's source is part of the result key of every experiment that runs it:
 // @key-source "../../wasm/kernel.ts"
 
-export type WasmPrecision = "f64" | "f32";
-
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   [fn: string]: unknown;
-}
-
-/** Self-contained call of one kernel function on a memory image (run by wasm-job.js). */
-export interface WasmJob {
-  fn: "solve" | "solveF32";
-  bytes: number;
-  images: { at: number; data: Float64Array | Float32Array | Int32Array }[];
-  args: number[];
-  outputs: { at: number; count: number }[];
-}
-export interface WasmJobResult {
-  ret: number;
-  outs: Float64Array[];
 }
 
 // WebAssembly is a Node global; it is reached through globalThis because tslab compiles
@@ -83,15 +69,13 @@ export function wasmUnavailableReason(): string {
 const BASE = 65536; // our data starts after the first page, which AssemblyScript's stub runtime owns
 const align = (n: number) => Math.ceil(n / 16) * 16;
 
-/** One job per replica, and how to assemble their results. */
-export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor = 1e-2): { jobs: WasmJob[]; collect(results: WasmJobResult[]): SolverResult } {
+/** One job per replica, and how to assemble their results. `kappaFloor`: see wasm/kernel.ts (tests raise it to exercise the fold). */
+export function planJobs(p: SolverProblem, kappaFloor = 1e-2): { jobs: WasmJob[]; collect(results: WasmJobResult[]): SolverResult } {
   checkProblem(p);
   const { replicas: R, width: m, dim: d, alpha0, b } = p.init;
   const N = p.features.length / d;
   const T = p.steps;
-  const L = precision === "f64" ? 2 : 4;
-  const eb = precision === "f64" ? 8 : 4;
-  const Typed = precision === "f64" ? Float64Array : Float32Array;
+  const L = 4; // f32x4 lanes
   const mp = Math.ceil(m / L) * L;
   const md = mp * d;
   let off = BASE;
@@ -100,8 +84,8 @@ export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor 
     off += align(bytes);
     return at;
   };
-  const a0 = region(md * eb), D = region(md * eb), B = region(md * eb), banked = region(md * 8), outBar = region(md * 8), outLast = region(md * 8);
-  const bp = region(mp * eb), a0x = region(mp * eb), dx = region(mp * eb), xs = region(2 * d * 16);
+  const a0 = region(md * 4), D = region(md * 4), B = region(md * 4), banked = region(md * 8), outBar = region(md * 8), outLast = region(md * 8);
+  const bp = region(mp * 4), a0x = region(mp * 4), dx = region(mp * 4), xs = region(2 * d * 16);
   const X = region(N * d * 8), xx = region(N * 8), pairs = region(T * 4), next = region(T * 4), y = region(N * 8);
   const xNorm2 = new Float64Array(N);
   for (let j = 0; j < N; j++) for (let q = 0; q < d; q++) xNorm2[j] += p.features[j * d + q] ** 2;
@@ -111,8 +95,8 @@ export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor 
   const gamma = p.target.kind === "td" ? p.target.gamma : 0;
   const jobs: WasmJob[] = [];
   for (let r = 0; r < R; r++) {
-    const a0r = new Typed(md);
-    const br = new Typed(mp);
+    const a0r = new Float32Array(md);
+    const br = new Float32Array(mp);
     for (let i = 0; i < m; i++) {
       br[i] = b[r * m + i];
       for (let q = 0; q < d; q++) a0r[at(i, q)] = alpha0[(r * m + i) * d + q];
@@ -124,7 +108,7 @@ export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor 
     ];
     if (p.target.kind === "td") images.push({ at: next, data: p.target.next[r] });
     jobs.push({
-      fn: precision === "f64" ? "solve" : "solveF32",
+      fn: "solveF32",
       bytes: off,
       images,
       args: [a0, D, B, banked, bp, a0x, dx, xs, X, xx, pairs, next, y, outBar, outLast, mp, d, T, problemEta(p), 1 / Math.sqrt(m), p.radius[r], gamma, isTd, kappaFloor, 1024],
@@ -136,14 +120,13 @@ export function planJobs(p: SolverProblem, precision: WasmPrecision, kappaFloor 
     const lastTheta = new Float64Array(R * m * d);
     const projections = new Int32Array(R);
     // solveF32 returns displacements: α(0) is added here, in float64.
-    const base = precision === "f32" ? 1 : 0;
     results.forEach(({ ret, outs: [bar, last] }, r) => {
       if (ret < 0) throw new DivergenceError(`non-finite residual at step ${-1 - ret}, replica ${r}`);
       projections[r] = ret;
       for (let i = 0; i < m; i++) {
         for (let q = 0; q < d; q++) {
           const o = (r * m + i) * d + q;
-          const a = base * alpha0[o];
+          const a = alpha0[o];
           thetaBar[o] = a + bar[at(i, q)];
           lastTheta[o] = a + last[at(i, q)];
         }
@@ -161,15 +144,15 @@ function requireKernel(): KernelExports {
 }
 
 /** All replicas, one after another, on the main thread. */
-export function solveWasm(p: SolverProblem, opts: { precision?: WasmPrecision; kappaFloor?: number } = {}): SolverResult {
+export function solveWasm(p: SolverProblem, opts: { kappaFloor?: number } = {}): SolverResult {
   const k = requireKernel();
-  const { jobs, collect } = planJobs(p, opts.precision ?? "f64", opts.kappaFloor);
+  const { jobs, collect } = planJobs(p, opts.kappaFloor);
   return collect(jobs.map((job) => jobRunner.runJob(k, job)));
 }
 
 /** The replicas spread over the pool's worker threads (bit-identical to `solveWasm`). */
-export async function solveWasmParallel(p: SolverProblem, pool: WasmPool, opts: { precision?: WasmPrecision; kappaFloor?: number } = {}): Promise<SolverResult> {
+export async function solveWasmParallel(p: SolverProblem, pool: WasmPool, opts: { kappaFloor?: number } = {}): Promise<SolverResult> {
   requireKernel();
-  const { jobs, collect } = planJobs(p, opts.precision ?? "f64", opts.kappaFloor);
+  const { jobs, collect } = planJobs(p, opts.kappaFloor);
   return collect(await Promise.all(jobs.map((job) => pool.run(job))));
 }

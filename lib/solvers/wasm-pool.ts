@@ -6,7 +6,22 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { REPO_ROOT } from "../experiments/provenance";
-import type { WasmJob, WasmJobResult } from "./wasm-kernel";
+
+/**
+ * Self-contained call of one kernel function on a memory image (run by wasm-job.js; planned
+ * by wasm-kernel.ts). Defined here, not there, so that the two modules do not import each other.
+ */
+export interface WasmJob {
+  fn: "solveF32";
+  bytes: number;
+  images: { at: number; data: Float64Array | Float32Array | Int32Array }[];
+  args: number[];
+  outputs: { at: number; count: number }[];
+}
+export interface WasmJobResult {
+  ret: number;
+  outs: Float64Array[];
+}
 
 interface Pending {
   job: WasmJob;
