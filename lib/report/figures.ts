@@ -365,5 +365,11 @@ export function logLogPanels(opts: { title: string; subtitle: string; panels: Lo
   figure.layout.shapes = shapes;
   figure.layout.annotations = annotations;
   figure.layout.legend = { ...(figure.layout.legend as object), font: { size: 11 } };
+  // Room above the panels for their titles, below the figure's title and subtitle.
+  const titleLines = Math.max(...opts.panels.map((p) => p.title.split("<br>").length));
+  const margin = figure.layout.margin as Record<string, number>;
+  figure.layout.margin = { ...margin, t: margin.t + 18 * titleLines + 8 };
+  // Plotly centres a title in the top margin; pinned to the top, the title and subtitle stay clear of the panel titles.
+  figure.layout.title = { ...(figure.layout.title as object), yref: "container", y: 1, yanchor: "top", pad: { t: 12 } };
   return figure;
 }
