@@ -43,7 +43,9 @@ function checkShape({ replicas, width, dim }: NetworkShape): void {
  *  - "antisymmetric": units in adjacent pairs (2i, 2i+1), the second a copy of the first with
  *    b flipped. Each unit keeps the paper's marginal law, and NN(α(0)) ≡ 0 exactly (each pair
  *    adds z and then −z to the running sum). m must be even. The theorems' expectation is over
- *    the paper's law; this is a variance-reduction device (SPEC §9).
+ *    the paper's law. SPEC §9 calls this a variance-reduction device, but only the marginals
+ *    are the paper's: the joint law differs, and so can the mean of a run's outcome
+ *    (notebook 04 measures a different mean final gap).
  */
 export const INIT_SCHEMES = ["paper", "antisymmetric"] as const;
 export type InitScheme = (typeof INIT_SCHEMES)[number];

@@ -2,6 +2,7 @@
  * Small statistics used to compare measurements with rates (SPEC §7): means with standard
  * errors over replicas, and least-squares log-log slopes with 95% confidence intervals.
  */
+import { Rng } from "./random";
 
 /** Mean and standard error of the mean (sample s.d./√n; 0 when n = 1). */
 export function meanAndStandardError(values: ArrayLike<number>): { mean: number; standardError: number; n: number } {
@@ -123,4 +124,23 @@ export function fitEnvelopeConstant(x: ArrayLike<number>, y: ArrayLike<number>, 
     c = Math.max(c, y[i] / g);
   }
   return c;
+}
+
+/**
+ * A 95% interval for the log-log slope of mean y against x when the same replicas run at every
+ * x (shared initialisations, common random numbers): resample replica indices with replacement,
+ * the same indices at every x, refit the slope on the resampled means, and take the 2.5% and
+ * 97.5% percentiles over `resamples` draws. `values[i][r]` is replica r's y at x[i]; every row
+ * must have the same replicas. Deterministic for a given `seed`.
+ */
+export function bootstrapSlopeInterval(x: number[], values: number[][], opts: { resamples?: number; seed?: number } = {}): { slope: number; lo: number; hi: number } {
+  const R = values[0]?.length ?? 0;
+  if (values.length !== x.length || values.some((v) => v.length !== R) || R < 2) throw new RangeError("bootstrapSlopeInterval needs one row of at least 2 replicas per x, all of equal length");
+  const rng = Rng.fromSeed(opts.seed ?? 1);
+  const B = opts.resamples ?? 2000;
+  const slopeOf = (pick: number[]) => fitPowerLaw(x, values.map((v) => pick.reduce((s, r) => s + v[r], 0) / pick.length)).slope;
+  const slopes: number[] = [];
+  for (let b = 0; b < B; b++) slopes.push(slopeOf(Array.from({ length: R }, () => rng.int(R))));
+  slopes.sort((a, c) => a - c);
+  return { slope: slopeOf(Array.from({ length: R }, (_, r) => r)), lo: slopes[Math.floor(0.025 * B)], hi: slopes[Math.ceil(0.975 * B) - 1] };
 }

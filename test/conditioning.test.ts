@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { loadMdpInput } from "../lib/experiments/mdp-input";
 import { auxiliaryDistribution, evaluatePolicy, stateActionDistribution, stationaryDistribution, uniformPolicy } from "../lib/mdp/exact";
-import { ntkConditioning, ntkDirections, pairTransitions, tdConditioning, weightedNtkGram } from "../lib/mdp/conditioning";
+import { ntkConditioning, ntkDirections, pairTransitions, tdConditioning, tdLambdaMinRe, weightedNtkGram } from "../lib/mdp/conditioning";
 import { arcCosineGram, forward, initNetwork, ntkGram } from "../lib/network";
 import { Rng } from "../lib/random";
 import { runSolver } from "../lib/solvers/solvers";
@@ -57,6 +57,9 @@ test("the TD matrix: M·V = V·Λ in real block form, and every Re λ ≥ (1−�
     const td = tdConditioning(mdp, mdp.features!, mdp.dim!, sigma, pi);
     const ntk = ntkConditioning(mdp.features!, mdp.dim!, sigma);
     for (let i = 0; i < N; i++) assert.ok(td.re[i] >= (1 - mdp.gamma) * ntk.lambdaMin - 1e-12, `${path}: Re λ_${i} = ${td.re[i]}`);
+    // The similar matrix K·D·(I − γP_π), which needs no D^{-1/2}, has the same spectrum.
+    assert.ok(Math.abs(tdLambdaMinRe(mdp, mdp.features!, mdp.dim!, sigma, pi) - td.lambdaMinRe) < 1e-12);
+    assert.ok(td.eigenvectorCondition >= 1);
     // The dynamics in eigen-coordinates: c = V^{-1}g evolves by (I − ηΛ) for any g; check on one step.
     const H = weightedNtkGram(mdp.features!, mdp.dim!, sigma);
     const P = pairTransitions(mdp, pi);

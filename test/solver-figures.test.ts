@@ -67,6 +67,8 @@ test("verdicts in the findings come only from tests that could fail; measurement
     if (/held-out|where λ_min·η·T ≥ 1|linearised prediction|width terms/.test(f.statement)) continue;
     assert.equal(f.verdict, undefined, `${f.statement} is a measurement, yet has the verdict "${f.verdict}"`);
   }
+  // A held-out check gets a verdict only where the tested T reach x_min ≥ 1; this small arm is a transient.
   const held = findings.find((f) => f.statement.includes("held-out"))!;
-  assert.match(held.verdict!, /^(holds|fails) at/);
+  if (held.statement.includes("inside a transient")) assert.equal(held.verdict, undefined);
+  else assert.match(held.verdict!, /^(holds|fails) at/);
 });

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { companionList, companionNotebooks } from "../tools/companion";
 import { libHash, notebookFingerprint, outputsDigest, staleNotebooks } from "../tools/staleness";
 import { tempDir } from "./temp";
+import { reportText } from "../lib/report/findings";
+import { REPO_ROOT } from "../lib/experiments/provenance";
 
 test("every companion notebook's outputs were made, at paper scale, from its current source and the current lib/", (t) => {
   const { present, missing } = companionNotebooks();
@@ -91,4 +93,8 @@ test("no companion notebook output is an error or a stderr stream (JupyterLab sh
     });
   }
   assert.deepEqual(found, []);
+});
+
+test("figures/REPORT.md is the report of the committed findings (a run of some notebooks rebuilds it too)", () => {
+  assert.equal(readFileSync(join(REPO_ROOT, "figures", "REPORT.md"), "utf8"), reportText(), "figures/REPORT.md lags behind figures/findings/: run `npm run reproduce`");
 });

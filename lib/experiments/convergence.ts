@@ -134,7 +134,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
           // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
           const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
           const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};
-          const tracking = { exactL: st.L, trackingL: 0, energyErrorInf: 0, actorErrorInf: 0, criticErrorInf: 0, driftErrorInf: 0 };
+          const tracking = { exactL: st.L, trackingL: 0, energyErrorInf: 0, actorErrorInf: 0, criticErrorInf: 0, driftErrorInf: 0, energyErrorSpan: 0 };
           rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...tracking, ...common, kernel: "exact-f64" });
         }
       }
@@ -167,8 +167,9 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
                 lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
                 lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
                 densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
-                descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK, spanSq: BLANK, criticInitShare: rec.criticInitShare ?? BLANK,
-                exactL: rec.exactL, trackingL: rec.trackingL, energyErrorInf: rec.energyErrorInf, actorErrorInf: rec.actorErrorInf, criticErrorInf: rec.criticErrorInf, driftErrorInf: rec.driftErrorInf,
+                descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK, spanSq: BLANK,
+                criticInitShare: rec.criticInitShare ?? BLANK, actorInitShare: rec.actorInitShare ?? BLANK, ntkLambdaMinK: rec.ntkLambdaMinK, tdLambdaMinReK: rec.tdLambdaMinReK,
+                exactL: rec.exactL, trackingL: rec.trackingL, energyErrorInf: rec.energyErrorInf, actorErrorInf: rec.actorErrorInf, criticErrorInf: rec.criticErrorInf, driftErrorInf: rec.driftErrorInf, energyErrorSpan: rec.energyErrorSpan,
                 ...common, kernel: kernelRan,
               });
             }
@@ -196,6 +197,7 @@ function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
     lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
-    densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK, criticInitShare: BLANK,
+    densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK,
+    criticInitShare: BLANK, actorInitShare: BLANK, ntkLambdaMinK: BLANK, tdLambdaMinReK: BLANK,
   };
 }

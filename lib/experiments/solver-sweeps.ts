@@ -218,7 +218,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
     }
     bar.done();
     const conditioning: Record<string, number> = { ntkLambdaMin: ntk.lambdaMin, ntkLambdaMax: ntk.lambdaMax };
-    if (td) Object.assign(conditioning, { tdLambdaMinRe: td.lambdaMinRe, tdLambdaMaxRe: td.lambdaMaxRe, tdMaxImaginaryRatio: td.maxImaginaryRatio });
+    if (td) Object.assign(conditioning, { tdLambdaMinRe: td.lambdaMinRe, tdLambdaMaxRe: td.lambdaMaxRe, tdMaxImaginaryRatio: td.maxImaginaryRatio, tdEigenvectorCondition: td.eigenvectorCondition });
     return { rows, tables: { directions }, meta: { ...conditioning, targetMeanSquare } };
   }, resultsDir);
 }

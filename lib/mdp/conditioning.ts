@@ -19,7 +19,7 @@
  * |(1 − (1 − ηλ)^T)/(Tηλ)|² of the initial residual (theory.ts `pathAverageResidualFraction`),
  * ≈ [(1 − e^{−x})/x]² with x = λ√T for η = T^{-1/2}.
  */
-import { EigenvalueDecomposition, Matrix, inverse } from "ml-matrix";
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, inverse } from "ml-matrix";
 import { symmetricEigen } from "../linalg";
 import { arcCosineGram } from "../network";
 import type { FiniteMdp } from "./mdp";
@@ -73,6 +73,12 @@ export interface TdConditioning {
   lambdaMinRe: number;
   lambdaMaxRe: number;
   maxImaginaryRatio: number;
+  /**
+   * κ(V) = ‖V‖₂‖V^{-1}‖₂ of the eigenvector basis: 1 for a normal matrix. The larger it is, the
+   * less the per-direction fractions of the collapse figure say about the MSE, because the
+   * directions are far from orthogonal (small imaginary parts alone do not make M normal).
+   */
+  eigenvectorCondition: number;
 }
 
 /** P_π over state-action pairs: [N, N], P_π[(s,a),(s',a')] = P(s'|s,a)π(a'|s'). */
@@ -133,7 +139,36 @@ export function tdConditioning(mdp: FiniteMdp, features: Float64Array, dim: numb
   }
   let maxImaginaryRatio = 0;
   for (let i = 0; i < n; i++) maxImaginaryRatio = Math.max(maxImaginaryRatio, Math.abs(im[i]) / Math.abs(re[i]));
-  return { re, im, group, inverseBasis, lambdaMinRe: re[0], lambdaMaxRe: re[n - 1], maxImaginaryRatio };
+  // Columns scaled to unit length first, so κ(V) measures the directions' obliqueness, not their arbitrary lengths.
+  const unit = new Matrix(n, n);
+  for (let c = 0; c < n; c++) {
+    let norm = 0;
+    for (let k = 0; k < n; k++) norm += V.get(k, c) ** 2;
+    for (let k = 0; k < n; k++) unit.set(k, c, V.get(k, c) / Math.sqrt(norm));
+  }
+  const eigenvectorCondition = new SingularValueDecomposition(unit).condition;
+  return { re, im, group, inverseBasis, lambdaMinRe: re[0], lambdaMaxRe: re[n - 1], maxImaginaryRatio, eigenvectorCondition };
+}
+
+/**
+ * The smallest real part of the TD matrix's eigenvalues, computed as those of K·D·(I − γP_π),
+ * which M = H·C is similar to (M = D^{1/2}(K·D·(I − γP_π))D^{-1/2}); unlike `tdConditioning`
+ * this needs no positive σ, so it also serves a nearly deterministic π whose σ_π underflows to 0.
+ */
+export function tdLambdaMinRe(mdp: FiniteMdp, features: Float64Array, dim: number, sigma: Float64Array, pi: Policy): number {
+  const n = mdp.states * mdp.actions;
+  checkWeights(sigma, n);
+  const K = arcCosineGram(features, dim);
+  const P = pairTransitions(mdp, pi);
+  const M = new Matrix(n, n);
+  for (let p = 0; p < n; p++) {
+    for (let q = 0; q < n; q++) {
+      let v = 0;
+      for (let k = 0; k < n; k++) v += K[p * n + k] * sigma[k] * ((k === q ? 1 : 0) - mdp.gamma * P[k * n + q]);
+      M.set(p, q, v);
+    }
+  }
+  return Math.min(...new EigenvalueDecomposition(M).realEigenvalues);
 }
 
 /**

@@ -77,6 +77,16 @@ export const TESTBEDS: Testbed[] = [
     },
   },
   {
+    kind: "garnet",
+    mdpSeed: 5,
+    streamName: "garnet-s6-a2",
+    spec: {
+      name: "garnet-s6-a2-d24",
+      description: "garnet-s6-a2-onehot's dynamics and rewards with random unit features in R^24 (d = 2|S||A|): well-conditioned but not tabular (the NTK Gram has off-diagonal entries, so a step at one pair moves the others).",
+      states: 6, actions: 2, branching: 2, rewardRange: [-1, 1], gamma: 0.7, mixing: 0.3, features: { kind: "random", dim: 24 },
+    },
+  },
+  {
     kind: "coverage-trap",
     mdpSeed: 4,
     spec: {

@@ -38,6 +38,7 @@ import { exactPpo } from "./exact-ppo";
 import { betaK } from "./schedule";
 import { klMultiplier } from "./trpo";
 import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
+import { ntkConditioning, tdLambdaMinRe } from "../mdp/conditioning";
 
 export type NeuralVariant = "neural-ppo" | "neural-trpo";
 
@@ -119,11 +120,24 @@ export interface NeuralPpoRecord {
   actorErrorInf: number;
   criticErrorInf: number;
   driftErrorInf: number;
+  /** E_{ν*}[span_a(E_k − E^ex_k)]: the part of the energy error that changes the policy (a per-state constant does not). */
+  energyErrorSpan: number;
   /**
    * ⟨Q_ωk − Q^{π_θk}, u_{α(0)}⟩_σk / ⟨u_{α(0)}, u_{α(0)}⟩_σk: the share of the initial network
    * output left unfitted in the critic (SPEC §9 "Initial output"); absent when NN(α(0)) ≡ 0.
    */
   criticInitShare?: number;
+  /**
+   * The same for the actor, ⟨f_θk+1 − target_k, u_{α(0)}⟩_σ̃k / ⟨u_{α(0)}, u_{α(0)}⟩_σ̃k: Alg. 2
+   * restarts from α(0) too, and its unfitted part enters E_{k+1} multiplied by τ_{k+1}^{-1}.
+   */
+  actorInitShare?: number;
+  /**
+   * The conditioning at π_θk (SPEC §9): λ_min of Alg. 2's matrix D^{1/2}KD^{1/2} under σ̃_k, and
+   * the smallest real part of Alg. 3's TD matrix under σ_k (which starves the actions π_θk stops taking).
+   */
+  ntkLambdaMinK: number;
+  tdLambdaMinReK: number;
 }
 
 export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
@@ -144,6 +158,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
   const driftAcc = Array.from({ length: R }, () => new Float64Array(N));
   const invTau = new Float64Array(R); // τ_k^{-1}; f_θ0 ≡ 0 makes τ_0 irrelevant
   const supNorm = (v: Float64Array) => nuStarRowMax(nuStar, A, (j) => Math.abs(v[j]));
+  const span = (v: Float64Array) => nuStarRowMax(nuStar, A, (j) => v[j]) + nuStarRowMax(nuStar, A, (j) => -v[j]);
   const records: NeuralPpoRecord[] = [];
   const solverKnobs = { stepSize: s.stepSize };
   for (let k = 0; k <= K; k++) {
@@ -151,6 +166,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
     const pis = energies.map((E) => energyPolicy(mdp, E));
     const nus = pis.map((pi) => stationaryDistribution(mdp, pi).nu);
     const exact = pis.map((pi) => evaluatePolicy(mdp, pi));
+    const sigmas = pis.map((pi, r) => stateActionDistribution(mdp, nus[r], pi));
     const base = pis.map((pi, r): NeuralPpoRecord => {
       const L = objective(exact[r].V, nuStar);
       const energyError = energies[r].map((e, j) => e - exactRun.energies[k][j]);
@@ -167,13 +183,15 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
         actorErrorInf: supNorm(actorAcc[r]),
         criticErrorInf: supNorm(criticAcc[r]),
         driftErrorInf: supNorm(driftAcc[r]),
+        energyErrorSpan: span(energyError),
+        ntkLambdaMinK: ntkConditioning(X, init.dim, auxiliaryDistribution(mdp, nus[r])).lambdaMin,
+        tdLambdaMinReK: tdLambdaMinRe(mdp, X, init.dim, sigmas[r], pi),
       };
     });
     if (k === K) {
       records.push(...base);
       break;
     }
-    const sigmas = pis.map((pi, r) => stateActionDistribution(mdp, nus[r], pi));
     const sigmaTildes = nus.map((nu) => auxiliaryDistribution(mdp, nu));
     const iterRng = s.rng.split(`k${k}`);
     const batches = pis.map((pi, r) => drawPpoBatch(mdp, sigmas[r], pi, T, iterRng.split(r)));
@@ -208,11 +226,16 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       let improveMse = 0;
       let errDotU0 = 0;
       let u0Sq = 0;
+      let fitDotU0 = 0;
+      let u0SqTilde = 0;
       for (let j = 0; j < N; j++) {
+        const u = u0[r * N + j];
         evalMse += sigmas[r][j] * (q[j] - Qexact[j]) ** 2;
         improveMse += sigmaTildes[r][j] * (f[r * N + j] - targets[r * N + j]) ** 2;
-        errDotU0 += sigmas[r][j] * (q[j] - Qexact[j]) * u0[r * N + j];
-        u0Sq += sigmas[r][j] * u0[r * N + j] ** 2;
+        errDotU0 += sigmas[r][j] * (q[j] - Qexact[j]) * u;
+        u0Sq += sigmas[r][j] * u ** 2;
+        fitDotU0 += sigmaTildes[r][j] * (f[r * N + j] - targets[r * N + j]) * u;
+        u0SqTilde += sigmaTildes[r][j] * u ** 2;
       }
       const next = Float64Array.from({ length: N }, (_, j) => f[r * N + j] / tauNext[r]);
       const ideal = energies[r].map((e, j) => e + Qexact[j] / lambdas[r]);
@@ -224,6 +247,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       rec.evalMse = evalMse;
       rec.improveMse = improveMse;
       if (u0Sq > 0) rec.criticInitShare = errDotU0 / u0Sq;
+      if (u0SqTilde > 0) rec.actorInitShare = fitDotU0 / u0SqTilde;
       rec.lambda = lambdas[r];
       rec.tauNext = tauNext[r];
       rec.klStep = klStep(mdp, energies[r], next, nus[r]);

@@ -5,10 +5,10 @@
  * (lib/theory.ts), so a reader who replaces one redraws from cached rows.
  */
 import type { Row } from "../experiments/results-io";
-import { fitPowerLaw, meanAndStandardError, PowerLawFit } from "../stats";
+import { bootstrapSlopeInterval, fitPowerLaw, meanAndStandardError, tQuantile975 } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
-import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
+import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, mathLabel, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
 
@@ -36,8 +36,14 @@ export interface RunSummary {
   hoeffdingBound: number;
   sumEps: number;
   M: number;
-  /** Mean over k < K of the share of NN(α(0)) left in the critic (NaN when NN(α(0)) ≡ 0). */
+  /** Mean over k < K of the share of NN(α(0)) left in the critic and in the actor (NaN when NN(α(0)) ≡ 0). */
   criticInitShare: number;
+  actorInitShare: number;
+  /** The iteration k at which the min-gap is attained. */
+  argminK: number;
+  /** The smallest conditioning along the run (SPEC §9): min over k of λ_min of Alg. 2's matrix under σ̃_k and of Re λ_min of Alg. 3's under σ_k. NaN for exact PPO. */
+  ntkLambdaMin: number;
+  tdLambdaMinRe: number;
 }
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
@@ -68,10 +74,15 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
     }
     const M = num(first.M);
     const exact = first.variant === "exact-ppo";
-    const shares = steps.map((r) => num(r.criticInitShare)).filter(Number.isFinite);
+    const meanOf = (col: string) => {
+      const v = steps.map((r) => num(r[col])).filter(Number.isFinite);
+      return v.length > 0 ? mean(v) : NaN;
+    };
+    const minOf = (col: string) => Math.min(...rs.map((r) => num(r[col])).filter(Number.isFinite));
+    const gaps = rs.map((r) => num(r.gap));
     return {
       variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta,
-      minGap: Math.min(...rs.map((r) => num(r.gap))),
+      minGap: Math.min(...gaps),
       finalGap: num(rs[rs.length - 1].gap),
       averageGap: mean(steps.map((r) => num(r.gap))),
       startGap: num(first.gap),
@@ -79,7 +90,11 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       idealBound: exact ? NaN : curves.theorem49IdealBound(K, beta, gamma, actions, M),
       hoeffdingBound: exact ? curves.exactPpoHoeffdingBound(K, beta, gamma, actions, mean(steps.map((r) => num(r.spanSq)))) : NaN,
       sumEps, M,
-      criticInitShare: shares.length > 0 ? mean(shares) : NaN,
+      criticInitShare: meanOf("criticInitShare"),
+      actorInitShare: meanOf("actorInitShare"),
+      argminK: num(rs[gaps.indexOf(Math.min(...gaps))].k),
+      ntkLambdaMin: exact ? NaN : minOf("ntkLambdaMinK"),
+      tdLambdaMinRe: exact ? NaN : minOf("tdLambdaMinReK"),
     };
   });
 }
@@ -99,7 +114,7 @@ export function pointsBy<R>(items: R[], x: (r: R) => number, y: (r: R) => number
 
 /** `bandSeries` (figures.ts) for points: a mean line with its 95% band, optionally in panel `panel`. */
 export function bandedTraces(name: string, points: Point[], color: string, opts: { dash?: string; panel?: number; showlegend?: boolean; legendgroup?: string; log?: boolean } = {}): Trace[] {
-  return bandSeries({ name, x: points.map((p) => p.x), mean: points.map((p) => p.mean), standardError: points.map((p) => p.standardError), color, panel: opts.panel, dash: opts.dash, group: opts.legendgroup, showlegend: opts.showlegend, log: opts.log });
+  return bandSeries({ name, x: points.map((p) => p.x), mean: points.map((p) => p.mean), standardError: points.map((p) => p.standardError), n: points.map((p) => p.n), color, panel: opts.panel, dash: opts.dash, group: opts.legendgroup, showlegend: opts.showlegend, log: opts.log });
 }
 
 const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
@@ -108,37 +123,66 @@ const SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#085
 const pow2 = (v: number) => `2<sup>${Math.log2(v)}</sup>`;
 const yValues = (traces: Trace[]) => traces.flatMap((t) => (t.y as number[]) ?? []);
 
-/** Slope of log mean against log x with its 95% CI (NaN fit when fewer than 3 positive points). */
-export function slopeOf(points: Point[]): PowerLawFit | null {
-  const ok = points.filter((p) => p.mean > 0);
-  return ok.length >= 2 ? fitPowerLaw(ok.map((p) => p.x), ok.map((p) => p.mean)) : null;
-}
-
 export interface Schedule {
-  /** Legend text, e.g. "T = 64·K³ (Cor 4.10's K³)". */
+  /** Legend text, e.g. "T = 64·K³". */
   label: string;
   T: (K: number) => number;
+  /** The runs this series is drawn from (default: the figure's own neural runs at its width). */
+  runs?: RunSummary[];
+  dash?: string;
+}
+
+/** One series of `horizonFigure`: its mean points, the K the slope is fitted over, and the slope with its replica-bootstrap 95% interval. */
+export interface HorizonSeries {
+  label: string;
+  points: Point[];
+  fitFrom: number;
+  slope: { slope: number; lo: number; hi: number } | null;
 }
 
 /**
  * Thm 4.9 in the theorem's regime: the final gap L(π*) − L(π_θK) against K, exact PPO beside
  * neural PPO with T growing with K (`schedules`) and with T fixed (`fixedT`, the plateau), for
- * one width. Returns the figure and each series' points and slope.
+ * one width. Slopes are fitted over the K whose T reaches Thm 4.6's threshold `minT` (points
+ * below it are drawn, not fitted), with 95% intervals from resampling replicas (the same
+ * replicas run at every K: shared α(0)), `bootstrapSlopeInterval`. A c·K^{-1/2} guide
+ * (`curves.horizonRate`) passes through exact PPO's first point: a slope to compare with, not a bound.
  */
-export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; title: string; subtitle: string; value?: "finalGap" | "minGap" }): { figure: Figure; series: { label: string; points: Point[]; fit: PowerLawFit | null }[] } {
-  const value = opts.value ?? "finalGap";
-  const pick = (r: RunSummary) => r[value];
+export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; minT: number; title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate"> }): { figure: Figure; series: HorizonSeries[] } {
+  const curves = opts.curves ?? theory;
   const exact = runs.filter((r) => r.variant === "exact-ppo");
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.m === opts.m);
-  const Ks = [...new Set(neural.map((r) => r.K))].sort((a, b) => a - b);
-  const series: { label: string; points: Point[]; fit: PowerLawFit | null; color: string; dash?: string }[] = [];
-  series.push({ label: "exact PPO (m = ∞, exact Q)", points: pointsBy(exact.filter((r) => Ks.includes(r.K)), (r) => r.K, pick), fit: null, color: "#000000" });
-  opts.schedules.forEach((s, i) => series.push({ label: `neural PPO, ${s.label}`, points: pointsBy(neural.filter((r) => r.T === s.T(r.K)), (r) => r.K, pick), fit: null, color: PALETTE[i % PALETTE.length] }));
-  opts.fixedT.forEach((T, i) => series.push({ label: `neural PPO, T = ${pow2(T)} fixed`, points: pointsBy(neural.filter((r) => r.T === T), (r) => r.K, pick), fit: null, color: PALETTE[(opts.schedules.length + i) % PALETTE.length], dash: "dot" }));
-  for (const s of series) s.fit = slopeOf(s.points);
-  const traces = series.flatMap((s) => bandedTraces(`${s.label}${s.fit ? ` (slope ${s.fit.slope.toFixed(2)})` : ""}`, s.points, s.color, { dash: s.dash }));
-  const figure = withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: value === "finalGap" ? `final gap ${GAP_TITLE.replace("k", "K")}` : `min<sub>k≤K</sub> gap`, traces, xValues: Ks }), opts.subtitle);
-  return { figure, series: series.map(({ label, points, fit }) => ({ label, points, fit })) };
+  const specs: (Schedule & { color: string })[] = [
+    ...opts.schedules.map((sch, i) => ({ ...sch, color: PALETTE[i % PALETTE.length] })),
+    ...opts.fixedT.map((T, i) => ({ label: `T = ${pow2(T)} fixed`, T: () => T, dash: "dot", color: PALETTE[(opts.schedules.length + i) % PALETTE.length] })),
+  ];
+  const series: HorizonSeries[] = [];
+  const traces: Trace[] = [];
+  const exactPoints = pointsBy(exact, (r) => r.K, (r) => r.finalGap);
+  for (const sp of specs) {
+    const sel = (sp.runs ?? neural).filter((r) => r.variant === "neural-ppo" && r.T === sp.T(r.K));
+    const points = pointsBy(sel, (r) => r.K, (r) => r.finalGap);
+    const fitted = points.filter((p) => sp.T(p.x) >= opts.minT);
+    let slope: HorizonSeries["slope"] = null;
+    if (fitted.length >= 2) {
+      const perK = fitted.map((p) => sel.filter((r) => r.K === p.x).sort((a, b) => a.replica - b.replica).map((r) => r.finalGap));
+      if (perK.every((v) => v.length === perK[0].length)) slope = bootstrapSlopeInterval(fitted.map((p) => p.x), perK);
+    }
+    const fitFrom = fitted.length > 0 ? fitted[0].x : NaN;
+    series.push({ label: `neural PPO, ${sp.label}`, points, fitFrom, slope });
+    traces.push(...bandedTraces(`neural PPO, ${sp.label}${slope ? ` (slope ${slope.slope.toFixed(2)} [${slope.lo.toFixed(2)}, ${slope.hi.toFixed(2)}])` : ""}`, points, sp.color, { dash: sp.dash }));
+  }
+  const exactFit = exactPoints.length >= 2 ? fitPowerLaw(exactPoints.map((p) => p.x), exactPoints.map((p) => p.mean)) : null;
+  series.unshift({ label: "exact PPO (m = ∞, exact Q)", points: exactPoints, fitFrom: exactPoints[0]?.x ?? NaN, slope: exactFit ? { slope: exactFit.slope, lo: exactFit.slope - exactFit.slopeCi95, hi: exactFit.slope + exactFit.slopeCi95 } : null });
+  traces.unshift(...bandedTraces(`exact PPO (m = ∞, exact Q)${exactFit ? ` (slope ${exactFit.slope.toFixed(2)})` : ""}`, exactPoints, "#000000"));
+  if (exactPoints.length > 0) {
+    const Ks = exactPoints.map((p) => p.x);
+    const c = exactPoints[0].mean / curves.horizonRate(Ks[0], 1);
+    traces.push(curveTrace({ name: mathLabel(`guide: ${curveLabel(curves.horizonRate)} through exact PPO's first point`), x: Ks, y: Ks.map((K) => curves.horizonRate(K, c)), color: "#888888", dash: "longdash", width: 1 }));
+  }
+  const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
+  const figure = withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: `final gap ${GAP_TITLE.replace("θ<sub>k</sub>", "θ<sub>K</sub>")}`, traces, xValues: Ks }), opts.subtitle);
+  return { figure, series };
 }
 
 /**
@@ -156,7 +200,7 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
   byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, i + SEQUENTIAL.length - byM.length)], { panel: 1, dash: "dash" })));
   if (exact.length > 0) {
     const g = mean(exact.map((r) => r.finalGap));
-    traces.push(curveTrace({ name: `exact PPO's final gap at K = ${opts.K}`, x: span(Ts), y: [g, g], color: "#000000", group: "exact" }));
+    traces.push(curveTrace({ name: `exact PPO's final gap at K = ${opts.K}: ${g.toPrecision(2)}`, x: span(Ts), y: [g, g], color: "#000000", group: "exact" }));
     traces.push(curveTrace({ name: "", x: span(widths), y: [g, g], color: "#000000", panel: 1, showlegend: false, group: "exact" }));
   }
   return sideBySide({
@@ -171,32 +215,36 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
 }
 
 /**
- * Per k of one run group: how far neural PPO is from exact PPO. Top panels: |L(π_θk) − L(π^ex_k)|;
- * the energy error E_{ν*}‖E_k − E^ex_k‖_∞ and its accumulated actor (Alg. 2), critic (Alg. 3)
- * and drift parts, one panel per T.
+ * Per k of one run group, how far neural PPO is from exact PPO, one panel per T: the energy error
+ * E_{ν*}‖E_k − E^ex_k‖_∞, its accumulated actor (Alg. 2), critic (Alg. 3) and drift parts, and
+ * E_{ν*}[span_a(E_k − E^ex_k)], the part a policy sees (a per-state constant changes no policy);
+ * a last panel gives |L(π_θk) − L(π^ex_k)| for every T.
  */
 export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: number[]; title: string; subtitle: string }): Figure {
-  const parts: [string, string, string][] = [
-    ["energyErrorInf", "E<sub>ν*</sub>‖E<sub>k</sub> − E<sup>ex</sup><sub>k</sub>‖<sub>∞</sub> (total)", "#000000"],
-    ["actorErrorInf", "accumulated actor error (Alg. 2)", PALETTE[0]],
-    ["criticErrorInf", "accumulated critic error (Alg. 3)", PALETTE[1]],
-    ["driftErrorInf", "drift (exact Q at π<sub>θ<sub>k</sub></sub> vs at π<sup>ex</sup><sub>k</sub>)", PALETTE[2]],
-    ["trackingL", "|L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|", PALETTE[3]],
+  const parts: [string, string, string, string][] = [
+    ["energyErrorInf", "E<sub>ν*</sub>‖E<sub>k</sub> − E<sup>ex</sup><sub>k</sub>‖<sub>∞</sub> (total)", "#000000", "solid"],
+    ["energyErrorSpan", "E<sub>ν*</sub>[span<sub>a</sub>(E<sub>k</sub> − E<sup>ex</sup><sub>k</sub>)] (what the policy sees)", "#000000", "dot"],
+    ["actorErrorInf", "accumulated actor error (Alg. 2)", PALETTE[0], "solid"],
+    ["criticErrorInf", "accumulated critic error (Alg. 3)", PALETTE[1], "solid"],
+    ["driftErrorInf", "drift (exact Q at π<sub>θ<sub>k</sub></sub> vs at π<sup>ex</sup><sub>k</sub>)", PALETTE[2], "solid"],
   ];
+  const select = (T: number) => rows.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m && r.T === T && r.init === "antisymmetric" && r.alpha0 === "shared");
+  const byK = (sel: Row[], col: string) => [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b).map((k) => ({ x: k, ...meanAndStandardError(sel.filter((r) => r.k === k).map((r) => num(r[col]))) })).filter((pt) => pt.mean > 0);
   const traces: Trace[] = [];
   opts.Ts.forEach((T, p) => {
-    const sel = rows.filter((r) => r.variant === "neural-ppo" && r.K === opts.K && r.m === opts.m && r.T === T && r.init === "antisymmetric" && r.alpha0 === "shared");
-    const ks = [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b);
-    for (const [col, label, color] of parts) {
-      const points = ks.map((k) => ({ x: k, ...meanAndStandardError(sel.filter((r) => r.k === k).map((r) => num(r[col]))) })).filter((pt) => pt.mean > 0);
-      traces.push(...bandedTraces(label, points, color, { panel: p, showlegend: p === 0, legendgroup: col, dash: col === "trackingL" ? "dot" : "solid" }));
-    }
+    for (const [col, label, color, dash] of parts) traces.push(...bandedTraces(label, byK(select(T), col), color, { panel: p, showlegend: p === 0, legendgroup: col, dash }));
   });
+  const last = opts.Ts.length;
+  opts.Ts.forEach((T, i) => traces.push(...bandedTraces(`|L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|, T = ${pow2(T)}`, byK(select(T), "trackingL"), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, 3 + 3 * i)], { panel: last })));
+  const energy = traces.filter((t) => t.xaxis !== `x${last + 1}`);
   return sideBySide({
     title: opts.title,
     subtitle: opts.subtitle,
     traces,
-    axes: opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = ${pow2(T)})` } }, y: { ...logAxis(p === 0 ? "energy error (ν*-weighted sup over actions)" : "", yValues(traces)), ...(p === 0 ? {} : { matches: "y" }) } })),
+    axes: [
+      ...opts.Ts.map((T, p) => ({ x: { title: { text: `iteration k (T = ${pow2(T)})` } }, y: { ...logAxis(p === 0 ? "energy error (ν*-weighted, over actions)" : "", yValues(energy)), ...(p === 0 ? {} : { matches: "y" }) } })),
+      { x: { title: { text: "iteration k" } }, y: logAxis("|L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|", yValues(traces.filter((t) => t.xaxis === `x${last + 1}`))) },
+    ],
   });
 }
 
@@ -207,7 +255,7 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
   const Ts = [...new Set(neural.map((r) => r.T))].sort((a, b) => a - b);
   const traces = combos.flatMap((c, i) => {
     const [init, alpha0] = c.split("|");
-    const label = `${init} init, ${alpha0 === "shared" ? "shared α(0) (the paper)" : "fresh α(0) every k"}`;
+    const label = `${init === "paper" ? "paper's init" : "antisymmetric init"}, ${alpha0 === "shared" ? "one α(0) for the run (as in Alg. 1)" : "fresh α(0) every k"}`;
     return bandedTraces(label, pointsBy(neural.filter((r) => `${r.init}|${r.alpha0}` === c), (r) => r.T, (r) => r.finalGap), PALETTE[i], { dash: alpha0 === "shared" ? "solid" : "dash" });
   });
   const exact = runs.filter((r) => r.variant === "exact-ppo" && r.K === opts.K);
@@ -259,12 +307,14 @@ export function boundsFigure(runs: RunSummary[], opts: { title: string; subtitle
   const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
   const traces: Trace[] = [
     ...bandedTraces("exact PPO: average gap over k < K", pointsBy(exact, (r) => r.K, (r) => r.averageGap), "#000000"),
-    ...bandedTraces(`exact PPO: Hoeffding bound (${curveLabel(curves.exactPpoHoeffdingBound).slice(0, 60)})`, pointsBy(exact, (r) => r.K, (r) => r.hoeffdingBound), "#000000", { dash: "dash" }),
+    ...bandedTraces("exact PPO: min-gap", pointsBy(exact, (r) => r.K, (r) => r.minGap), "#000000", { dash: "dot" }),
+    ...bandedTraces(mathLabel(`exact PPO: Hoeffding bound on the average gap, ${curveLabel(curves.exactPpoHoeffdingBound)}`), pointsBy(exact, (r) => r.K, (r) => r.hoeffdingBound), "#000000", { dash: "dash" }),
   ];
   if (neural.length > 0) {
-    traces.push(...bandedTraces("neural PPO: min-gap", pointsBy(neural, (r) => r.K, (r) => r.minGap), PALETTE[0]));
-    traces.push(...bandedTraces("neural PPO: Thm 4.9 with measured errors (revision's ε'<sub>k</sub>)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
-    traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "dot" }));
+    traces.push(...bandedTraces("neural PPO: average gap over k < K", pointsBy(neural, (r) => r.K, (r) => r.averageGap), PALETTE[0]));
+    traces.push(...bandedTraces("neural PPO: min-gap", pointsBy(neural, (r) => r.K, (r) => r.minGap), PALETTE[0], { dash: "dot" }));
+    traces.push(...bandedTraces("neural PPO: Thm 4.9 on the min-gap, measured errors (revision's ε'<sub>k</sub>)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
+    traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "longdash" }));
   }
   return withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks }), opts.subtitle);
 }
@@ -308,6 +358,36 @@ export function cor410Table(rows: Row[], opts: { actions: number; radiusF: numbe
       K, "T run": opts.schedule(K), "T printed": big(printed.T), "T root-MSE": big(rootMse.T), "m run": opts.m,
       "m_f printed": big(printed.widthF), "m_Q printed": big(printed.widthQ), "m_f root-MSE": big(rootMse.widthF), "m_Q root-MSE": big(rootMse.widthQ),
       "max φ*": a.phiStar, "max ψ*": a.psiStar, "max ϕ*": a.varphiStar,
+    };
+  });
+}
+
+/**
+ * The cautionary arm in numbers, per (initialisation, width, K): the final-, average- and
+ * min-iterate gaps beside π_0's; the change final − π_0 with its 95% interval (Student's t over
+ * replicas; the replicas at one width share α(0) across K, so the K are not independent); how
+ * many runs end worse; where the min-gap is attained; and the shares of NN(α(0)) left in the
+ * critic and the actor, with how often the critic's share is positive over all (k, replica).
+ */
+export function cautionaryTable(rows: Row[], runs: RunSummary[]): Record<string, number | string>[] {
+  const neural = runs.filter((r) => r.variant === "neural-ppo");
+  const keys = [...new Set(neural.map((r) => `${r.init}|${r.m}|${r.K}`))];
+  return keys.map((key) => {
+    const [init, mText, KText] = key.split("|");
+    const sel = neural.filter((r) => `${r.init}|${r.m}|${r.K}` === key);
+    const change = meanAndStandardError(sel.map((r) => r.finalGap - r.startGap));
+    const half = tQuantile975(change.n - 1) * change.standardError;
+    const shares = rows.filter((r) => r.variant === "neural-ppo" && r.init === init && r.m === Number(mText) && r.K === Number(KText) && typeof r.criticInitShare === "number").map((r) => r.criticInitShare as number);
+    const avg = (f: (r: RunSummary) => number) => mean(sel.map(f));
+    return {
+      init, m: Number(mText), K: Number(KText),
+      "final gap": avg((r) => r.finalGap), "average gap": avg((r) => r.averageGap), "min gap": avg((r) => r.minGap), "π0's gap": avg((r) => r.startGap),
+      "final − π0 (95% CI)": `${change.mean >= 0 ? "+" : ""}${change.mean.toFixed(3)} ± ${half.toFixed(3)}`,
+      "runs ending worse than π0": `${sel.filter((r) => r.finalGap > r.startGap).length} of ${sel.length}`,
+      "k of the min-gap (mean)": avg((r) => r.argminK),
+      "NN(α(0)) share in Q_ω": init === "paper" ? avg((r) => r.criticInitShare) : "(≡ 0)",
+      "… positive in": init === "paper" ? `${((100 * shares.filter((v) => v > 0).length) / shares.length).toFixed(0)}% of (k, replica)` : "",
+      "NN(α(0)) share in f": init === "paper" ? avg((r) => r.actorInitShare) : "(≡ 0)",
     };
   });
 }

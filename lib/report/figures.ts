@@ -3,6 +3,8 @@
  * the kernel, STACK.md). A figure is data; `display.ts` shows it, `static-image.ts` renders it.
  */
 
+import { tQuantile975 } from "../stats";
+
 export type Trace = Record<string, unknown>;
 
 export interface Figure {
@@ -48,15 +50,16 @@ export function curveTrace(opts: { name: string; x: number[]; y: number[]; color
 }
 
 /**
- * A measured mean with its 95% band (±1.96 standard errors) as a filled area, optionally in
- * panel `panel`. On a log axis (`log`, the default) a band reaching 0 or below cannot be drawn:
- * its lower edge is cut at a tenth of the mean there.
+ * A measured mean with its 95% band as a filled area, optionally in panel `panel`: ±t·s.e. with
+ * Student's t for `n` replicas per point when given (1.96 otherwise). On a log axis (`log`, the
+ * default) a band reaching 0 or below cannot be drawn: its lower edge is cut at a tenth of the mean there.
  */
-export function bandSeries(opts: { name: string; x: number[]; mean: number[]; standardError: number[]; color: string; panel?: number; dash?: string; group?: string; showlegend?: boolean; log?: boolean }): Trace[] {
+export function bandSeries(opts: { name: string; x: number[]; mean: number[]; standardError: number[]; n?: number[]; color: string; panel?: number; dash?: string; group?: string; showlegend?: boolean; log?: boolean }): Trace[] {
   const log = opts.log ?? true;
   const group = opts.group ?? opts.name;
-  const lo = opts.mean.map((m, i) => (log && m - 1.96 * opts.standardError[i] <= 0 ? m / 10 : m - 1.96 * opts.standardError[i]));
-  const hi = opts.mean.map((m, i) => m + 1.96 * opts.standardError[i]);
+  const half = opts.standardError.map((se, i) => (opts.n && opts.n[i] > 1 ? tQuantile975(opts.n[i] - 1) : 1.96) * se);
+  const lo = opts.mean.map((m, i) => (log && m - half[i] <= 0 ? m / 10 : m - half[i]));
+  const hi = opts.mean.map((m, i) => m + half[i]);
   const axes = onPanel(opts.panel);
   const line: Trace = {
     type: "scatter", mode: opts.x.length > 12 ? "lines" : "lines+markers", name: opts.name, legendgroup: group, x: opts.x, y: opts.mean,

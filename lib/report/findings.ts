@@ -40,7 +40,11 @@ export function recordFindings(notebook: string, findings: Finding[]): void {
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Assemble figures/REPORT.md from every recorded notebook; returns its text. */
-export function writeReport(header: string): string {
+/** What figures/REPORT.md says first. */
+export const REPORT_HEADER = "Scale: paper. Every number below was computed by `npm run reproduce` from the notebooks named; their first outputs give the git commit, versions and seeds.";
+
+/** figures/REPORT.md's text, assembled from every committed findings file (pure: reads, writes nothing). */
+export function reportText(header: string = REPORT_HEADER): string {
   const files = existsSync(FINDINGS_DIR) ? readdirSync(FINDINGS_DIR).filter((f) => f.endsWith(".json")).sort() : [];
   const lines = ["# Report: the paper's statements, measured", "", header, ""];
   for (const f of files) {
@@ -49,7 +53,12 @@ export function writeReport(header: string): string {
     for (const x of findings) lines.push(`| ${cell(x.statement)} | ${cell(x.measured)} | ${cell(x.theory)} | ${x.verdict === undefined ? "—" : cell(x.verdict)} | ${x.figure ? `[${x.figure}](${x.figure}.png)` : ""} |`);
     lines.push("");
   }
-  const text = lines.join("\n");
+  return lines.join("\n");
+}
+
+/** Write figures/REPORT.md from the committed findings; returns its text. */
+export function writeReport(header: string = REPORT_HEADER): string {
+  const text = reportText(header);
   writeFileAtomic(join(COMMITTED_FIGURES_DIR, "REPORT.md"), text);
   return text;
 }
