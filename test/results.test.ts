@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCsv, toCsv, writeFileAtomic } from "../lib/experiments/results-io";
-import { canonicalJson, runCached, sourceClosure } from "../lib/experiments/cache";
+import { canonicalJson, describeResult, Meta, runCached, sourceClosure } from "../lib/experiments/cache";
 import { pruneResults } from "../lib/experiments/prune";
 import { mergeResults } from "../lib/experiments/merge";
 import { REPO_ROOT } from "../lib/experiments/provenance";
@@ -156,6 +156,14 @@ test("prune keeps the result folders a notebook names and deletes the rest", () 
   writeFileAtomic(nb, JSON.stringify({ cells: [{ outputs: [{ text: ["12 rows read from cache: data/results/exp/aaa\n"] }] }] }));
   assert.deepEqual(pruneResults([nb], results), [join("exp", "bbb")]);
   assert.deepEqual(readdirSync(join(results, "exp")), ["aaa"]);
+});
+
+test("the line notebooks print for a result names the folder the way prune looks for it", () => {
+  const row = { a: 1 };
+  const inRepo = describeResult({ rows: [row], tables: {}, meta: {} as Meta, dir: join(REPO_ROOT, "data", "results", "exp", "aaa"), fromCache: true });
+  assert.equal(inRepo, "1 rows read from cache: data/results/exp/aaa");
+  const elsewhere = describeResult({ rows: [row], tables: {}, meta: {} as Meta, dir: "/scratch/store/exp/aaa", fromCache: false });
+  assert.equal(elsewhere, "1 rows computed: /scratch/store/exp/aaa");
 });
 
 test("merge copies complete result folders from shard stores, skips partial and existing ones", () => {

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
 import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
@@ -174,6 +174,16 @@ export interface CachedResult {
 export interface ExperimentId {
   name: string;
   module: string;
+}
+
+/**
+ * One line naming where a result lives, as every notebook prints it: its folder relative to
+ * the repository root (`data/results/<experiment>/<key>`, what `--prune` looks for in the
+ * outputs), or the absolute folder in a results store elsewhere (NPPO_RESULTS_DIR).
+ */
+export function describeResult(r: CachedResult): string {
+  const rel = relative(REPO_ROOT, r.dir);
+  return `${r.rows.length} rows ${r.fromCache ? "read from cache" : "computed"}: ${rel.startsWith("..") ? r.dir : rel.split(sep).join("/")}`;
 }
 
 /**
