@@ -192,4 +192,9 @@ test("SVG export: the same drawing gives the same file whatever plotly's random 
   const id = /id="defs-([0-9a-f]{6})"/.exec(a)![1];
   assert.ok(a.includes(`class="trace scatter trace${id}t0"`) && a.includes(`url(#clip${id}xyplot)`));
   assert.notEqual(canonicalSvg(svg("123456", "a1b2c3", undefined, "M1,0")), a, "another drawing, other ids");
+  // Per-panel legends get random ids of their own (legend2…, legend3…), in their definitions and references.
+  const panels = (uid: string, l2: string) => `<svg class="main-svg"><defs id="defs-${uid}"><clipPath id="legend2${l2}"/></defs><g clip-path="url(#legend2${l2})"/></svg>`;
+  const p = canonicalSvg(panels("123456", "7c6391"));
+  assert.equal(canonicalSvg(panels("abcdef", "dff05a")), p);
+  assert.ok(!p.includes("7c6391"));
 });

@@ -90,6 +90,8 @@ export function canonicalSvg(svg: string): string {
   const HOLE = "\u0000";
   const m = /id="defs-([0-9a-z]+)"/.exec(svg);
   let out = m ? svg.replace(new RegExp(`(defs-|topdefs-|clip|legend)${m[1]}`, "g"), `$1${HOLE}`) : svg;
+  // A figure with one legend per panel names legends 2, 3, … with random ids of their own ("legend27c6391").
+  out = out.replace(/(legend\d+)[0-9a-z]{6}(?=["')])/g, `$1${HOLE}`);
   // Each trace's group carries its own random id in its class ("trace scatter trace1a2b3c").
   let k = 0;
   out = out.replace(/(class="trace [a-z]+ trace)([0-9a-z]+)"/g, (_all, head: string) => `${head}${HOLE}t${k++}"`);
