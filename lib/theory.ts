@@ -7,7 +7,8 @@
  * Each curve carries the label its legends and tables show (`curveLabel`), and a rate curve's
  * exponent is measured from the function itself (`curveExponent`), so a replaced function
  * relabels every figure, table and REPORT line drawn from it: `curves.optimisationRate =
- * (T, c) => c / T` shows "(T, c) => c / T" and exponent −1.
+ * (T, c) => c / T` shows its source text (as the TypeScript compiler that ran it spaced it) and
+ * exponent −1.
  */
 
 /** A function with the label figures show for it. */

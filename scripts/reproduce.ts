@@ -13,8 +13,9 @@
  * a full run that writes, figures/REPORT.md is assembled from the notebooks' findings.
  * Parses arguments and calls lib/ and tools/ only.
  */
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseScale, SCALE_ENV } from "../lib/experiments/scale";
+import { RESULTS_ENV } from "../lib/experiments/cache";
 import { ConfigError } from "../lib/experiments/validate";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { runNotebook } from "../tools/notebook-runner";
@@ -37,7 +38,9 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  let scale = "paper";
+  // NPPO_SCALE is honoured (and validated) as in the notebooks; --scale overrides it.
+  let scale = process.env[SCALE_ENV] ?? "";
+  let scaleField = SCALE_ENV;
   let jobs = 1;
   let shard: [number, number] | null = null;
   const merge: string[] = [];
@@ -46,8 +49,10 @@ function parseArgs(argv: string[]): Args {
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--scale") scale = argv[++i] ?? "";
-    else if (a.startsWith("--scale=")) scale = a.slice(8);
+    if (a === "--scale" || a.startsWith("--scale=")) {
+      scale = a === "--scale" ? argv[++i] ?? "" : a.slice(8);
+      scaleField = "--scale";
+    }
     else if (a === "--no-write") write = false;
     else if (a === "--prune") prune = true;
     else if (a === "--shard") {
@@ -67,7 +72,7 @@ function parseArgs(argv: string[]): Args {
     else if (a.endsWith(".ipynb")) only.push(resolve(a));
     else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...])`);
   }
-  const parsed = parseScale(scale, "--scale");
+  const parsed = parseScale(scale, scaleField);
   if (prune && (!write || parsed !== "paper" || only.length > 0 || shard)) throw new ConfigError("--prune needs a full paper-scale run that writes the notebooks (no --no-write, --scale smoke, --shard or notebook list)");
   return { scale: parsed, write, prune, jobs, shard, merge, only };
 }
@@ -92,6 +97,9 @@ async function main(): Promise<number> {
   if (exportServer.url === null) process.stderr.write(`${exportServer.reason}; notebooks will show interactive plots only\n`);
   // Always set, overriding the caller's environment: kernels write committed files only when this run says so.
   const kernelEnv: Record<string, string> = { [SCALE_ENV]: scale, [WRITE_FILES_ENV]: target };
+  // The results store in data/results/ is the paper-scale record; other scales cache theirs in the
+  // git-ignored scratch/ unless the caller chose a store.
+  if (scale !== "paper" && !process.env[RESULTS_ENV]) kernelEnv[RESULTS_ENV] = join(REPO_ROOT, "scratch", "results");
   if (exportServer.url) kernelEnv[EXPORT_ENV] = exportServer.url;
   const queue = [...notebooks];
   process.stderr.write(`${notebooks.length} notebooks at scale ${scale}: ${etaLine(notebooks.map((p) => relative(REPO_ROOT, p)), scale, jobs)}\n`);

@@ -76,7 +76,7 @@ test("a folder that is not a results folder is named in the error; relative path
 });
 
 test("column types are recorded from the rows as computed", () => {
-  assert.deepEqual(columnTypes([{ a: 1, b: 1.5, c: "", d: "x", e: true }, { a: 2, b: "", c: "", d: "1", e: false }]), { a: "int32", b: "float64", c: "string", d: "string", e: "boolean" });
+  assert.deepEqual(columnTypes([{ a: 1, b: 1.5, c: "", d: "x", e: true }, { a: 2, b: "", c: "", d: "1", e: false }]), { a: "int32", b: "float64", c: "float64", d: "string", e: "boolean" });
 });
 
 test("mean and standardError are meanAndStandardError's two parts", () => {

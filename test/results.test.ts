@@ -53,6 +53,20 @@ test("cache: an unchanged config is read back, not recomputed; key ignores key o
   assert.equal(canonicalJson({ b: 1, a: { d: 1, c: 2 } }), '{"a":{"c":2,"d":1},"b":1}');
 });
 
+test("cache: the TensorFlow.js backend is part of the key only for runs it can change", async () => {
+  const dir = tempDir("test");
+  const compute = () => [{ m: 1, v: 0.5 }];
+  const other = { ...backend, backend: "tensorflow" } as unknown as typeof backend;
+  const module = join(REPO_ROOT, "lib", "experiments", "solver-sweeps.ts");
+  const used = { name: "exp", module };
+  const unused = { name: "exp", module, usesBackend: false };
+  assert.notEqual((await runCached(used, { a: 1 }, backend, compute, dir)).dir, (await runCached(used, { a: 1 }, other, compute, dir)).dir);
+  const first = await runCached(unused, { a: 1 }, backend, compute, dir);
+  const second = await runCached(unused, { a: 1 }, other, compute, dir);
+  assert.equal(second.dir, first.dir);
+  assert.ok(second.fromCache);
+});
+
 test("power-law fit recovers an exact exponent; constant fit; mean and standard error by hand", () => {
   const x = [64, 256, 1024, 4096];
   const fit = fitPowerLaw(x, x.map((m) => 3 * m ** -0.5));

@@ -130,9 +130,9 @@ export function codeVersion(entry: string): string {
   return v;
 }
 
-export function resultKey(experiment: string, config: unknown, backend: BackendInfo, code: string): string {
+export function resultKey(experiment: string, config: unknown, backend: BackendInfo | null, code: string): string {
   return createHash("sha256")
-    .update(canonicalJson({ experiment, config, code, backend: backend.backend }))
+    .update(canonicalJson({ experiment, config, code, backend: backend ? backend.backend : "not used" }))
     .digest("hex")
     .slice(0, 16);
 }
@@ -174,6 +174,12 @@ export interface CachedResult {
 export interface ExperimentId {
   name: string;
   module: string;
+  /**
+   * Whether the TensorFlow.js backend can change a number of this run (default true). The
+   * solver experiments use it only with kernel "tfjs": otherwise the backend stays out of the
+   * key, so that results computed where tfjs-node is missing are reused where it is installed.
+   */
+  usesBackend?: boolean;
 }
 
 /**
@@ -199,7 +205,7 @@ export async function runCached(
 ): Promise<CachedResult> {
   const experiment = id.name;
   const code = codeVersion(id.module);
-  const key = resultKey(experiment, config, backend, code);
+  const key = resultKey(experiment, config, id.usesBackend === false ? null : backend, code);
   const dir = join(resultsDirectory, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");

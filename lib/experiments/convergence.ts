@@ -11,7 +11,8 @@
  *
  * Knobs (SPEC §9): `init`, `stepSize`, `output` of both solvers, and `alpha0`: "shared" (the
  * paper: one (α(0), b) for the whole run) or "fresh" (a new draw at every k, an ablation).
- * `iterations` may list several T; each (K, m, T) is its own run with its own samples. meta.json
+ * `iterations` may list several T; each (K, m, T) is its own run, and the T of one (K, m) share
+ * α(0) and the prefix of one sample stream (common random numbers). meta.json
  * records the conditioning at π_0 (SPEC §9): `ntkLambdaMin`/`ntkLambdaMax` of Alg. 2's matrix
  * (σ̃_0) and `tdLambdaMinRe`/`tdLambdaMaxRe` of Alg. 3's (σ_0), lib/mdp/conditioning.ts.
  */
@@ -120,7 +121,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
   const kernelRan = resolveKernel(valid.kernel);
   const backend = await initBackend();
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
-  return runCached({ name: "convergence", module: __filename }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
+  return runCached({ name: "convergence", module: __filename, usesBackend: kernelRan === "tfjs-f32" }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
     const optimal = optimalPolicy(mdp);
     const lStar = objective(optimal.V, optimal.nu);
     const knobs = knobColumns(valid);

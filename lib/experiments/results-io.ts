@@ -96,7 +96,9 @@ export function columnTypes(rows: Row[]): Record<string, ColumnType> {
     const values = rows.map((r) => r[c]);
     const numbers = values.filter((v): v is number => typeof v === "number");
     if (values.every((v) => typeof v === "boolean")) out[c] = "boolean";
-    else if (numbers.length > 0 && values.every((v) => typeof v === "number" || v === "")) out[c] = numbers.length === values.length && numbers.every(isInt32) ? "int32" : "float64";
+    // An empty cell is a number that does not exist (e.g. an error column at k = K), so a column
+    // of numbers and empty cells, or of empty cells only, is float64 (NaN where empty).
+    else if (values.every((v) => typeof v === "number" || v === "")) out[c] = numbers.length === values.length && numbers.every(isInt32) ? "int32" : "float64";
     else out[c] = "string";
   }
   return out;

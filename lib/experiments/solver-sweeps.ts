@@ -159,7 +159,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
   const kernelRan = resolveKernel(kernel);
   const backend = await initBackend();
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
-  return runCached({ name: experiment, module: __filename }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
+  return runCached({ name: experiment, module: __filename, usesBackend: kernelRan === "tfjs-f32" }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
     const work = valid.widths.reduce((s, m) => s + m * valid.iterations.reduce((a, T) => a + T, 0), 0);
     const bar = progress(`${experiment} sweep`, work);
     let targetMeanSquare = 0;

@@ -130,6 +130,8 @@ export interface Schedule {
   /** The runs this series is drawn from (default: the figure's own neural runs at its width). */
   runs?: RunSummary[];
   dash?: string;
+  /** Fit the slope over K ≥ this only (default: every K whose T reaches `minT`). */
+  fitFromK?: number;
 }
 
 /** One series of `horizonFigure`: its mean points, the K the slope is fitted over, and the slope with its replica-bootstrap 95% interval. */
@@ -144,7 +146,8 @@ export interface HorizonSeries {
  * Thm 4.9 in the theorem's regime: the final gap L(π*) − L(π_θK) against K, exact PPO beside
  * neural PPO with T growing with K (`schedules`) and with T fixed (`fixedT`, the plateau), for
  * one width. Slopes are fitted over the K whose T reaches Thm 4.6's threshold `minT` (points
- * below it are drawn, not fitted), with 95% intervals from resampling replicas (the same
+ * below it are drawn, not fitted); a fixed T's over the larger half of the K, where a plateau
+ * would show. The 95% intervals come from resampling replicas (the same
  * replicas run at every K: shared α(0)), `bootstrapSlopeInterval`. A c·K^{-1/2} guide
  * (`curves.horizonRate`) passes through exact PPO's first point: a slope to compare with, not a bound.
  */
@@ -152,9 +155,10 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
   const curves = opts.curves ?? theory;
   const exact = runs.filter((r) => r.variant === "exact-ppo");
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.m === opts.m);
+  const allK = [...new Set(neural.map((r) => r.K))].sort((a, b) => a - b);
   const specs: (Schedule & { color: string })[] = [
     ...opts.schedules.map((sch, i) => ({ ...sch, color: PALETTE[i % PALETTE.length] })),
-    ...opts.fixedT.map((T, i) => ({ label: `T = ${pow2(T)} fixed`, T: () => T, dash: "dot", color: PALETTE[(opts.schedules.length + i) % PALETTE.length] })),
+    ...opts.fixedT.map((T, i) => ({ label: `T = ${pow2(T)} fixed`, T: () => T, dash: "dot", fitFromK: allK[Math.floor(allK.length / 2)], color: PALETTE[(opts.schedules.length + i) % PALETTE.length] })),
   ];
   const series: HorizonSeries[] = [];
   const traces: Trace[] = [];
@@ -162,7 +166,7 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
   for (const sp of specs) {
     const sel = (sp.runs ?? neural).filter((r) => r.variant === "neural-ppo" && r.T === sp.T(r.K));
     const points = pointsBy(sel, (r) => r.K, (r) => r.finalGap);
-    const fitted = points.filter((p) => sp.T(p.x) >= opts.minT);
+    const fitted = points.filter((p) => sp.T(p.x) >= opts.minT && p.x >= (sp.fitFromK ?? 0));
     let slope: HorizonSeries["slope"] = null;
     if (fitted.length >= 2) {
       const perK = fitted.map((p) => sel.filter((r) => r.K === p.x).sort((a, b) => a.replica - b.replica).map((r) => r.finalGap));
@@ -261,7 +265,7 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
   const exact = runs.filter((r) => r.variant === "exact-ppo" && r.K === opts.K);
   if (exact.length > 0) {
     const g = mean(exact.map((r) => r.finalGap));
-    traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}`, span(Ts), [g, g], "#000000", "dash"));
+    traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}: ${g.toPrecision(2)}`, span(Ts), [g, g], "#000000", "dash"));
   }
   return withSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts }), opts.subtitle);
 }
@@ -331,9 +335,10 @@ export function betaFigure(runs: RunSummary[], optimalBeta: number, opts: { titl
   const fig = withSubtitle(logLogFigure({ title: opts.title, xTitle: "β", yTitle: "final gap", traces, xValues: [betas[0], betas[betas.length - 1]] }), opts.subtitle);
   // β is not a power-of-two sweep: ticks at the values run and at the bound's optimal β.
   const ticks = [...betas, optimalBeta].sort((a, b) => a - b);
-  fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log", tickvals: ticks, ticktext: ticks.map((b) => (b === optimalBeta ? `β* = ${b.toFixed(1)}` : String(b))) };
+  const range = [Math.log10(ticks[0]) - 0.15, Math.log10(ticks[ticks.length - 1]) + 0.15];
+  fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log", range, tickvals: ticks, ticktext: ticks.map((b) => (b === optimalBeta ? `β* = ${b.toFixed(1)}` : String(b))) };
   fig.layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: optimalBeta, x1: optimalBeta, y0: 0, y1: 1, line: { color: "#888888", dash: "dot" } }];
-  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 1, yanchor: "bottom", xanchor: "right", text: "β* = √(M/log|A|), the bound's best β", showarrow: false, font: { size: 11, color: "#666666" } }];
+  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 0.98, yanchor: "top", xanchor: "right", text: "β* = √(M/log|A|), the bound's best β: not run ", showarrow: false, font: { size: 11, color: "#666666" } }];
   return fig;
 }
 
