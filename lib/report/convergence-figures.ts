@@ -338,7 +338,7 @@ export function betaFigure(runs: RunSummary[], optimalBeta: number, opts: { titl
   const range = [Math.log10(ticks[0]) - 0.15, Math.log10(ticks[ticks.length - 1]) + 0.15];
   fig.layout.xaxis = { title: { text: "β (β<sub>k</sub> = β√K)" }, type: "log", range, tickvals: ticks, ticktext: ticks.map((b) => (b === optimalBeta ? `β* = ${b.toFixed(1)}` : String(b))) };
   fig.layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: optimalBeta, x1: optimalBeta, y0: 0, y1: 1, line: { color: "#888888", dash: "dot" } }];
-  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 0.98, yanchor: "top", xanchor: "right", text: "β* = √(M/log|A|), the bound's best β: not run ", showarrow: false, font: { size: 11, color: "#666666" } }];
+  fig.layout.annotations = [{ x: Math.log10(optimalBeta), xref: "x", yref: "paper", y: 0.02, yanchor: "bottom", xanchor: "right", text: "β* = √(M/log|A|), the bound's best β: not run ", showarrow: false, font: { size: 11, color: "#666666" } }];
   return fig;
 }
 

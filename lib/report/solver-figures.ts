@@ -219,7 +219,7 @@ const CONTROL_COLOR = "#7f7f7f";
 function panelTitle(a: RegimeArm): string {
   const sym = a.experiment === "improvement" ? "λ<sub>min</sub>(H)" : "Re λ<sub>min</sub>(M)";
   const Tmax = Math.max(...a.byT.rows.map((r) => r.T as number));
-  return `<b>${a.label}</b>: coloured lines ${a.init} init, grey ${a.controlInit}<br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}`;
+  return `<b>${a.label}</b><br>coloured: ${a.init} init · grey: ${a.controlInit} init<br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}`;
 }
 
 function logGrid(lo: number, hi: number, n = 25): number[] {
