@@ -21,11 +21,19 @@ export interface BackendInfo {
 
 let chosen: Promise<BackendInfo> | null = null;
 
+/** An NPPO_BACKEND value that is not a backend: bad input, exit status 2 at the command line. */
+export class BackendOverrideError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackendOverrideError";
+  }
+}
+
 /** Parse the override; throws naming the variable, the value and the rule. */
 export function parseBackendOverride(value: string | undefined): BackendName | null {
   if (value === undefined || value === "") return null;
   if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
-  throw new RangeError(`${BACKEND_ENV} must be one of ${BACKENDS.join(", ")}, got ${JSON.stringify(value)}`);
+  throw new BackendOverrideError(`${BACKEND_ENV} must be one of ${BACKENDS.join(", ")}, got ${JSON.stringify(value)}`);
 }
 
 /** Switch tfjs to `name` (loading its package); null on success, else why it failed. The benchmark uses it to time every backend in one process. */

@@ -44,10 +44,13 @@ export class Rng {
   private readonly key: Uint32Array;
   private readonly s: Uint32Array;
   private spareNormal: number | null = null;
+  /** Added to the next numeric label (a replica index) below this stream; see `replicasFrom`. */
+  private readonly replicaOffset: number;
 
-  private constructor(key: Uint32Array) {
+  private constructor(key: Uint32Array, replicaOffset = 0) {
     this.key = key;
     this.s = Uint32Array.from(key);
+    this.replicaOffset = replicaOffset;
   }
 
   /** The root stream of a seed. `seed` is a non-negative safe integer. */
@@ -59,7 +62,20 @@ export class Rng {
 
   /** An independent child stream; the same label always gives the same stream. */
   split(label: string | number): Rng {
-    return new Rng(deriveKey(this.key, label));
+    // Numeric labels are replica indices everywhere in lib/: the offset shifts the first one
+    // met below this stream and stops there; string labels pass it down.
+    if (typeof label === "number") return new Rng(deriveKey(this.key, label + this.replicaOffset));
+    return new Rng(deriveKey(this.key, label), this.replicaOffset);
+  }
+
+  /**
+   * The same stream, but replica r of anything drawn below it is replica `first + r` of the
+   * original: a work unit computing replicas first…first+n−1 of a sweep draws exactly the
+   * numbers the whole sweep draws for them (lib/experiments/units.ts).
+   */
+  replicasFrom(first: number): Rng {
+    if (!Number.isSafeInteger(first) || first < 0) throw new RangeError(`first replica must be a non-negative integer, got ${first}`);
+    return new Rng(Uint32Array.from(this.key), this.replicaOffset + first);
   }
 
   /** Next raw 32-bit output (xoshiro128**). */

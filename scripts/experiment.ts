@@ -9,12 +9,15 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPERIMENTS } from "../lib/experiments/registry";
-import { toCsv, writeFileAtomic } from "../lib/experiments/results-io";
+import { EXPERIMENTS, SINGLE_EXPERIMENTS } from "../lib/experiments/registry";
 import { ConfigError } from "../lib/experiments/validate";
 import { MdpFormatError } from "../lib/mdp/format";
-import { preconditionWarnings } from "../lib/experiments/preconditions";
+import { preconditionWarningsOnce } from "../lib/experiments/preconditions";
 import { ResultsLockedError } from "../lib/experiments/cache";
+import { expandGrid } from "../lib/experiments/grid";
+import { configWork, estimateLine } from "../lib/experiments/estimate";
+import { writeExperimentOutput } from "../lib/experiments/units";
+import { BackendOverrideError } from "../lib/backend";
 
 const USAGE = `usage: experiment <${Object.keys(EXPERIMENTS).join("|")}> --config <file.json> --out <dir>`;
 
@@ -43,16 +46,18 @@ async function main(): Promise<void> {
   }
   const experiment = EXPERIMENTS[args.name];
   const valid = experiment.validate(config);
-  for (const w of preconditionWarnings(args.name, valid as Parameters<typeof preconditionWarnings>[1])) process.stderr.write(`warning: ${w}\n`);
+  // A grid's cells, each validated as the experiment takes it (a plain config is its one cell).
+  const cells = expandGrid(args.name, valid).map((c) => SINGLE_EXPERIMENTS[args.name].validate(c.config));
+  for (const w of preconditionWarningsOnce(args.name, cells as Parameters<typeof preconditionWarningsOnce>[1])) process.stderr.write(`warning: ${w}\n`);
+  const work = cells.reduce((s, c) => s + configWork(args.name, c as never), 0);
+  if (work > 0) process.stderr.write(`${estimateLine(`${args.name}${cells.length > 1 ? ` (${cells.length} grid cells)` : ""}`, work)}\n`);
   const result = await experiment.run(valid);
-  for (const [name, rows] of Object.entries(result.tables)) writeFileAtomic(join(args.out, `${name}.csv`), toCsv(rows));
-  writeFileAtomic(join(args.out, "results.csv"), toCsv(result.rows));
-  writeFileAtomic(join(args.out, "meta.json"), JSON.stringify({ ...result.meta, cachedIn: result.dir, fromCache: result.fromCache }, null, 2) + "\n");
+  writeExperimentOutput(args.out, result);
   process.stderr.write(`${args.name}: ${result.rows.length} rows ${result.fromCache ? "(read from cache)" : "computed"} → ${join(args.out, "results.csv")}\n`);
 }
 
 main().catch((e) => {
-  const known = e instanceof ConfigError || e instanceof MdpFormatError || e instanceof ResultsLockedError;
+  const known = e instanceof ConfigError || e instanceof MdpFormatError || e instanceof ResultsLockedError || e instanceof BackendOverrideError;
   process.stderr.write(`${known ? "" : "error: "}${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(known ? 2 : 1);
 });

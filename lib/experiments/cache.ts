@@ -192,6 +192,23 @@ export function describeResult(r: CachedResult): string {
   return `${r.rows.length} rows ${r.fromCache ? "read from cache" : "computed"}: ${rel.startsWith("..") ? r.dir : rel.split(sep).join("/")}`;
 }
 
+let substitute: Computed | null = null;
+
+/**
+ * Run `fn` (a call of an experiment) with the computation of its first cache miss replaced
+ * by `computed`: how merged work units enter the cache under the very key the experiment's
+ * own call computes (lib/experiments/units.ts). A hit reads the stored result as usual.
+ */
+export async function withComputed<T>(computed: Computed, fn: () => Promise<T>): Promise<T> {
+  if (substitute) throw new Error("withComputed calls do not nest");
+  substitute = computed;
+  try {
+    return await fn();
+  } finally {
+    substitute = null;
+  }
+}
+
 /**
  * Return the rows for (experiment, config, backend): from `data/results/<experiment>/<key>/`
  * if present, else computed by `compute` and written there atomically.
@@ -233,7 +250,8 @@ export async function runCached(
     }
   }
   try {
-    const out = await compute();
+    const out = substitute ?? (await compute());
+    substitute = null;
     const { rows, tables = {}, meta: measured = {} } = Array.isArray(out) ? { rows: out } : out;
     const names = Object.keys(tables).sort();
     const meta: Meta = {

@@ -52,6 +52,8 @@ export interface ConvergenceConfig extends SolverKnobs {
   iterations: number | number[];
   /** Independent replicas (α(0), b, sample streams) per (K, m). */
   replicas: number;
+  /** Index of the first replica (default 0): a work unit computes replicas firstReplica … firstReplica + replicas − 1 of a larger sweep, bit for bit (lib/experiments/units.ts). */
+  firstReplica?: number;
   /** Any of neural-ppo, exact-ppo, neural-trpo. */
   variants: Variant[];
   /** R_f (Alg. 2) and R_Q (Alg. 3); the paper needs R_f ≥ R_Q. */
@@ -71,7 +73,7 @@ export interface ConvergenceConfig extends SolverKnobs {
 /** A validated config: every optional knob filled in with its default, T as a list. */
 export type ValidConvergenceConfig = ConvergenceConfig & Required<SolverKnobs> & { iterations: number[]; alpha0: Alpha0Mode };
 
-const FIELDS = ["mdp", "horizons", "beta", "widths", "iterations", "replicas", "variants", "radiusF", "radiusQ", "delta", "seed", "gamma", "kernel", "alpha0", "description", ...KNOB_FIELDS];
+const FIELDS = ["mdp", "horizons", "beta", "widths", "iterations", "replicas", "firstReplica", "variants", "radiusF", "radiusQ", "delta", "seed", "gamma", "kernel", "alpha0", "description", ...KNOB_FIELDS];
 
 export function validateConvergenceConfig(value: unknown): ValidConvergenceConfig {
   const c = checkObject(value, "config", FIELDS);
@@ -101,6 +103,7 @@ export function validateConvergenceConfig(value: unknown): ValidConvergenceConfi
     ...validateKnobs(c, widths),
   };
   if (c.delta !== undefined) out.delta = checkNumber(c.delta, "delta", { gt: 0 });
+  if (c.firstReplica !== undefined && c.firstReplica !== 0) out.firstReplica = checkInteger(c.firstReplica, "firstReplica", 0);
   if (c.gamma !== undefined) out.gamma = checkNumber(c.gamma, "gamma", { gt: 0, lt: 1 });
   if (c.kernel !== undefined) {
     if (!(KERNELS as readonly unknown[]).includes(c.kernel)) throw new ConfigError(`kernel must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(c.kernel)}`);
@@ -127,6 +130,8 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     const knobs = knobColumns(valid);
     const common = { beta: valid.beta, radiusF: valid.radiusF, radiusQ: valid.radiusQ, gamma: mdp.gamma, ...knobs, alpha0: valid.alpha0, seed: valid.seed, configHash };
     const rows: Row[] = [];
+    const first = valid.firstReplica ?? 0;
+    const streams = algorithmStream(valid.seed).replicasFrom(first);
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
         const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar);
@@ -148,7 +153,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
         for (const m of valid.widths) {
           // Every T of one (K, m) reuses the replica's α(0) and the prefix of its sample stream
           // (common random numbers): differences between T are then not sampling noise.
-          const initStream = algorithmStream(valid.seed).split(`width:${m}`);
+          const initStream = streams.split(`width:${m}`);
           const shape = { replicas: valid.replicas, width: m, dim: mdp.dim! };
           const init = initNetwork(initStream, shape, valid.init);
           const freshInit = valid.alpha0 === "fresh" ? (k: number) => initNetwork(initStream.split(`fresh:k${k}`), shape, valid.init) : undefined;
@@ -157,12 +162,12 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
               mdp, init, optimal, variant, beta: valid.beta, horizon: K, steps: T,
               radiusF: new Float64Array(valid.replicas).fill(valid.radiusF), radiusQ: new Float64Array(valid.replicas).fill(valid.radiusQ),
               delta: variant === "neural-trpo" ? valid.delta : undefined, kernel: valid.kernel, stepSize: valid.stepSize, output: valid.output, freshInit,
-              rng: algorithmStream(valid.seed).split(`run:K${K}:m${m}`), progress: bar,
+              rng: streams.split(`run:K${K}:m${m}`), progress: bar,
             });
             records.sort((a, b) => a.replica - b.replica || a.k - b.k);
             for (const rec of records) {
               rows.push({
-                variant, K, k: rec.k, m, T, replica: rec.replica, L: rec.L, gap: rec.gap,
+                variant, K, k: rec.k, m, T, replica: first + rec.replica, L: rec.L, gap: rec.gap,
                 evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
                 phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
                 lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,

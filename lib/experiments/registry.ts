@@ -3,6 +3,7 @@
  * (throwing ConfigError) and returns cached-or-computed tidy rows.
  */
 import type { CachedResult } from "./cache";
+import { withGrid } from "./grid";
 import { ConvergenceConfig, runConvergence, validateConvergenceConfig } from "./convergence";
 import { loadMdpInput } from "./mdp-input";
 import { propagationRows } from "./propagation";
@@ -15,7 +16,7 @@ export interface Experiment {
   run(config: object): Promise<CachedResult>;
 }
 
-export const EXPERIMENTS: Record<string, Experiment> = {
+const SINGLE: Record<string, Experiment> = {
   network: { validate: validateNetworkSweepConfig, run: (c) => runNetworkSweep(c as NetworkSweepConfig) },
   realizability: { validate: validateRealizabilitySweepConfig, run: (c) => runRealizabilitySweep(c as RealizabilitySweepConfig) },
   improvement: { validate: (c) => validateSolverSweepConfig(c, "improvement"), run: (c) => runImprovement(c as SolverSweepConfig) },
@@ -32,3 +33,9 @@ export const EXPERIMENTS: Record<string, Experiment> = {
     },
   },
 };
+
+/** By name; each also accepts a grid (lists of knobs, lib/experiments/grid.ts). */
+export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(Object.entries(SINGLE).map(([name, e]) => [name, withGrid(name, e)]));
+
+/** The experiments as they take one single-valued config (a grid cell, a work unit's piece). */
+export const SINGLE_EXPERIMENTS: Record<string, Experiment> = SINGLE;
