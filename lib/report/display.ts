@@ -206,8 +206,19 @@ export function tableBundle(df: TableLike, opts: { caption?: string; digits?: nu
   };
 }
 
-/** Show a danfojs DataFrame (or rows) as an HTML table, with a plain-text fallback. */
+/**
+ * Rows as a table: the columns are every key of any row, in order of first appearance, and a
+ * row without a key has an empty cell there. (A danfojs DataFrame built from ragged rows puts
+ * the values of a shorter row under the wrong columns.)
+ */
+export function rowsTable(rows: Record<string, unknown>[]): TableLike {
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  return { columns, values: rows.map((r) => columns.map((c) => (c in r && r[c] !== undefined ? r[c] : ""))) };
+}
+
+/** Show a danfojs DataFrame (or rows, ragged or not) as an HTML table, with a plain-text fallback. */
 export function showTable(table: TableLike | Record<string, unknown>[], opts: { caption?: string; digits?: number } = {}): void {
-  const df = Array.isArray(table) ? toDataFrame(table) : table;
-  sendDisplay(tableBundle(df, opts));
+  sendDisplay(tableBundle(Array.isArray(table) ? rowsTable(table) : table, opts));
 }
