@@ -3,9 +3,11 @@
  * (that is how one sees what the theorems need), so these are warnings, not errors:
  * T < 64 (Thm 4.5), T < 64/(1−γ)² (Thm 4.6; TD inside neural PPO too), R_f < R_Q (Alg. 1),
  * m·d < |S||A| (Φ₀ cannot have full row rank, Assumption 4.3 fails for some Q), and a fixed
- * radius below the realizability radius of the exact target (SPEC §4).
+ * radius below the realizability radius of the exact target (SPEC §4), and a β so large
+ * against the scale of Q that the policy barely moves (SPEC §9's β*).
  */
-import { evaluatePolicy, optimalPolicy, uniformPolicy } from "../mdp/exact";
+import { energyPolicy, evaluatePolicy, kl, optimalPolicy, row, stationaryDistribution, uniformPolicy } from "../mdp/exact";
+import type { FiniteMdp } from "../mdp/mdp";
 import { minimumRadius, realizabilityBasis } from "../mdp/realizability";
 import { initNetwork, InitScheme } from "../network";
 import { algorithmStream } from "../random";
@@ -22,6 +24,38 @@ interface Checked {
   seed?: number;
   replicas?: number;
   init?: InitScheme;
+  beta?: number;
+  horizons?: number[];
+}
+
+/** Below this, K first steps of exact PPO move the policy by a negligible KL in total. */
+export const NEGLIGIBLE_KL = 1e-3;
+
+/**
+ * β against the scale of Q (SPEC §9): exact PPO's first step is π_1 ∝ π_0 exp(Q^{π0}/β_0),
+ * β_0 = β√K, so its KL from π_0 shrinks like (span Q/β)²/K. A warning when K such steps would
+ * move the policy by less than NEGLIGIBLE_KL under ν_{π0}, with the Hoeffding bound's best
+ * β* = √(S̄₀/(8 log|A|)), S̄₀ = E_{ν*}[span_a Q^{π0}(s,·)²] (S̄ at π_0).
+ */
+export function betaScaleWarning(mdp: FiniteMdp, beta: number, horizons: number[]): string | null {
+  const { states: S, actions: A } = mdp;
+  if (A < 2 || horizons.length === 0) return null;
+  const pi0 = uniformPolicy(mdp);
+  const { Q } = evaluatePolicy(mdp, pi0);
+  const nu0 = stationaryDistribution(mdp, pi0).nu;
+  const nuStar = optimalPolicy(mdp).nu;
+  const K = Math.max(...horizons);
+  const pi1 = energyPolicy(mdp, Q.map((q) => q / (beta * Math.sqrt(K))));
+  let step = 0;
+  let spanSq = 0;
+  for (let st = 0; st < S; st++) {
+    step += nu0[st] * kl(row(pi1, st, A), row(pi0, st, A));
+    const q = row(Q, st, A);
+    spanSq += nuStar[st] * (Math.max(...q) - Math.min(...q)) ** 2;
+  }
+  if (K * step >= NEGLIGIBLE_KL) return null;
+  const betaStar = Math.sqrt(spanSq / (8 * Math.log(A)));
+  return `beta = ${beta}: exact PPO's first step at K = ${K} moves π_0 by KL ${step.toExponential(2)} (K steps ≈ ${(K * step).toExponential(2)} < ${NEGLIGIBLE_KL}), so the policy barely moves; Q^π0's span is ${Math.sqrt(spanSq).toPrecision(3)} on average (rewards scaled by 1−γ), and the Hoeffding bound's best β is β* ≈ √(S̄₀/(8 log|A|)) = ${betaStar.toPrecision(3)} (SPEC §9)`;
 }
 
 /** Warnings for an `improvement`, `evaluation` or `convergence` config (already validated). */
@@ -37,6 +71,10 @@ export function preconditionWarnings(experiment: string, config: Checked): strin
   for (const T of Ts) {
     if (experiment === "improvement" && T < 64) out.push(`iterations T = ${T} < 64: outside Thm 4.5's range (T ≥ 64)`);
     if (experiment !== "improvement" && T < tdMin) out.push(`iterations T = ${T} < 64/(1−γ)² = ${tdMin.toPrecision(4)}: outside Thm 4.6's range`);
+  }
+  if (experiment === "convergence" && config.beta !== undefined && config.horizons) {
+    const w = betaScaleWarning({ ...mdp, gamma }, config.beta, config.horizons);
+    if (w) out.push(w);
   }
   if (config.radiusF !== undefined && config.radiusQ !== undefined && config.radiusF < config.radiusQ) out.push(`radiusF = ${config.radiusF} < radiusQ = ${config.radiusQ}: Alg. 1 needs R_f ≥ R_Q`);
   // Without features the experiment itself refuses the MDP; a width warning would only precede that error.
