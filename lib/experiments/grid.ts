@@ -99,6 +99,12 @@ export function withAxes(rows: Row[], axes: Record<string, unknown>): Row[] {
   });
 }
 
+/** Every row with every column of any row (in order of first appearance), empty where a cell's axis has no such column (e.g. `radiusMultiple` in a cell with a fixed radius). */
+function rectangular(rows: Row[]): Row[] {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return rows.map((r) => Object.fromEntries(columns.map((c) => [c, c in r ? r[c] : ""])));
+}
+
 /**
  * Run a grid: every cell through the experiment (cached per cell), then the concatenated
  * rows cached under the grid's key. A config that is no grid runs as the experiment alone.
@@ -117,9 +123,9 @@ export async function gridResult(experiment: string, config: unknown, cells: Gri
   const backend = await initBackend({ quiet: true });
   const gridConfig = { grid: config, cells: results.map((r) => `${r.meta.experiment}/${r.meta.key}`) };
   return runCached({ name: experiment, module: __filename, usesBackend: false }, gridConfig, backend, () => {
-    const rows = results.flatMap((r, i) => withAxes(r.rows, cells[i].axes));
+    const rows = rectangular(results.flatMap((r, i) => withAxes(r.rows, cells[i].axes)));
     const names = [...new Set(results.flatMap((r) => Object.keys(r.tables)))];
-    const tables = Object.fromEntries(names.map((t) => [t, results.flatMap((r, i) => withAxes(r.tables[t] ?? [], cells[i].axes))]));
+    const tables = Object.fromEntries(names.map((t) => [t, rectangular(results.flatMap((r, i) => withAxes(r.tables[t] ?? [], cells[i].axes)))]));
     return { rows, tables, meta: { gridAxes: gridAxes(experiment, config), cellKeys: gridConfig.cells } };
   });
 }
