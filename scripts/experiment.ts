@@ -48,9 +48,9 @@ async function main(): Promise<void> {
   const valid = experiment.validate(config);
   // A grid's cells, each validated as the experiment takes it (a plain config is its one cell).
   const cells = expandGrid(args.name, valid).map((c) => SINGLE_EXPERIMENTS[args.name].validate(c.config));
-  for (const w of preconditionWarningsOnce(args.name, cells as Parameters<typeof preconditionWarningsOnce>[1])) process.stderr.write(`warning: ${w}\n`);
   const work = cells.reduce((s, c) => s + configWork(args.name, c as never), 0);
   if (work > 0) process.stderr.write(`${estimateLine(`${args.name}${cells.length > 1 ? ` (${cells.length} grid cells)` : ""}`, work)}\n`);
+  for (const w of preconditionWarningsOnce(args.name, cells as Parameters<typeof preconditionWarningsOnce>[1])) process.stderr.write(`warning: ${w}\n`);
   const result = await experiment.run(valid);
   writeExperimentOutput(args.out, result);
   process.stderr.write(`${args.name}: ${result.rows.length} rows ${result.fromCache ? "(read from cache)" : "computed"} → ${join(args.out, "results.csv")}\n`);

@@ -28,6 +28,7 @@ import { progress } from "../report/progress";
 import { KERNELS, KernelName, resolveKernel } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
+import { secondsPerWork } from "./estimate";
 import type { FiniteMdp } from "../mdp/mdp";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";
@@ -147,7 +148,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     }
     const Tsum = valid.iterations.reduce((a, T) => a + T, 0);
     const work = neural.length * valid.horizons.reduce((s, K) => s + K, 0) * valid.widths.reduce((s, m) => s + m, 0) * 2 * Tsum;
-    const bar = neural.length > 0 ? progress("convergence sweep", work) : undefined;
+    const bar = neural.length > 0 ? progress("convergence sweep", work, { unit: "width·steps", estimateSeconds: work * valid.replicas * mdp.dim! * secondsPerWork() }) : undefined;
     for (const variant of neural) {
       for (const K of valid.horizons) {
         for (const m of valid.widths) {

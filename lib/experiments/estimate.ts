@@ -52,7 +52,9 @@ export function configWork(experiment: string, c: Sized): number {
 export function formatDuration(seconds: number): string {
   if (seconds < 90) return `${seconds.toPrecision(2)} s`;
   if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 2 * 86400) return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 2 * 365 * 86400) return `${(seconds / 86400).toFixed(1)} days`;
+  return `${(seconds / (365 * 86400)).toPrecision(3)} years`;
 }
 
 /**
@@ -64,4 +66,14 @@ export function estimateLine(label: string, work: number): string {
   const line = `estimate: ${label} ≈ ${formatDuration(seconds)} on one core of this machine (${work.toExponential(2)} replica·step·width·dim of solver work)`;
   if (seconds <= LONG_RUN_SECONDS) return line;
   return `${line}; over an hour: split it into work units with \`npm run sweep -- plan\` and run them in parallel or on a Slurm cluster (README, "When it no longer fits on one machine")`;
+}
+
+/**
+ * A notebook's run cell: one estimate line for all the configs it may compute (each as if not
+ * cached), e.g. `printEstimate([{ experiment: "improvement", configs: [a, b] }])`.
+ */
+export function printEstimate(runs: { experiment: string; configs: object[] }[], print: (line: string) => void = console.log): void {
+  const work = runs.reduce((s, r) => s + r.configs.reduce((t, c) => t + configWork(r.experiment, c as Sized), 0), 0);
+  const label = runs.map((r) => `${r.configs.length} ${r.experiment} run${r.configs.length === 1 ? "" : "s"}`).join(" + ");
+  print(`${estimateLine(label, work)}; cached results are read back instead`);
 }

@@ -28,6 +28,9 @@ interface Checked {
   horizons?: number[];
 }
 
+/** The largest Φ₀ (entries) the radius check builds before a run; above, it says it did not check. */
+const MAX_CHECKED_BASIS = 2e7;
+
 /** Below this, K first steps of exact PPO move the policy by a negligible KL in total. */
 export const NEGLIGIBLE_KL = 1e-3;
 
@@ -88,6 +91,10 @@ export function preconditionWarnings(experiment: string, config: Checked): strin
     const targets = [evaluatePolicy(mdpG, uniformPolicy(mdpG)).Q, optimalPolicy(mdpG).Q];
     for (const m of config.widths ?? []) {
       if (m * d < N) continue;
+      if (m * d * N > MAX_CHECKED_BASIS) {
+        out.push(`radius ${fixed} at m = ${m}: not checked against the realizability radius (Φ₀ would have ${(m * d * N).toExponential(1)} entries)`);
+        continue;
+      }
       try {
         const basis = realizabilityBasis(initNetwork(algorithmStream(config.seed ?? 0).split(`width:${m}`), { replicas: 1, width: m, dim: d }, config.init), mdp.features);
         const need = Math.max(...targets.map((q) => minimumRadius(basis, q)[0]));

@@ -33,6 +33,7 @@ import { problemEta } from "../solvers/problem";
 import { evaluationProblem, improvementProblem, KERNELS, KernelName, resolveKernel, runSolver } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
+import { secondsPerWork } from "./estimate";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";
 import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
@@ -161,7 +162,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
   return runCached({ name: experiment, module: __filename, usesBackend: kernelRan === "tfjs-f32" }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
     const work = valid.widths.reduce((s, m) => s + m * valid.iterations.reduce((a, T) => a + T, 0), 0);
-    const bar = progress(`${experiment} sweep`, work);
+    const bar = progress(`${experiment} sweep`, work, { unit: "width·steps", estimateSeconds: work * valid.replicas * d * secondsPerWork() });
     let targetMeanSquare = 0;
     for (let j = 0; j < N; j++) targetMeanSquare += weights[j] * target[j] ** 2;
     const ntk = ntkConditioning(X, d, weights);

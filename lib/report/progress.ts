@@ -31,12 +31,25 @@ function notebookDisplay(): TextDisplay | null {
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(1)}s`;
+  if (s > 2 * 365 * 86400) return `${(s / (365 * 86400)).toPrecision(3)} years`;
+  if (s > 2 * 86400) return `${(s / 86400).toFixed(1)} days`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${Math.round(s - 60 * m)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
-/** Start reporting progress of `total` units of work labelled `label`. */
-export function progress(label: string, total: number): Progress {
+export interface ProgressOptions {
+  /** What is counted (e.g. "width·steps"), shown after the counts. */
+  unit?: string;
+  /** The run's estimated seconds, shown as the ETA until the first unit of work is done (lib/experiments/estimate.ts). */
+  estimateSeconds?: number;
+}
+
+/**
+ * Start reporting progress of `total` units of work labelled `label`. The first line is drawn
+ * at once, naming the unit and, with `estimateSeconds`, the estimated time, so a run whose first
+ * tick is far away (one huge solver call) still says what it is doing and what it will cost.
+ */
+export function progress(label: string, total: number, opts: ProgressOptions = {}): Progress {
   const start = Date.now();
   let doneUnits = 0;
   let lastDraw = 0;
@@ -46,12 +59,14 @@ export function progress(label: string, total: number): Progress {
   const line = (final: boolean) => {
     const elapsed = (Date.now() - start) / 1000;
     const frac = total > 0 ? Math.min(1, doneUnits / total) : 1;
-    const eta = frac > 0 ? (elapsed * (1 - frac)) / frac : NaN;
+    const eta = frac > 0 ? (elapsed * (1 - frac)) / frac : opts.estimateSeconds !== undefined ? Math.max(0, opts.estimateSeconds - elapsed) : NaN;
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = "█".repeat(filled) + "░".repeat(width - filled);
     const timing = final ? `done in ${formatSeconds(elapsed)}` : `${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
-    return `${label} ${bar} ${doneUnits}/${total} (${(100 * frac).toFixed(0)}%) ${timing}`;
+    const count = (n: number) => (n >= 1e7 ? n.toExponential(2) : String(n));
+    const estimated = frac === 0 && opts.estimateSeconds !== undefined && !final ? " (estimated)" : "";
+    return `${label} ${bar} ${count(doneUnits)}/${count(total)}${opts.unit ? ` ${opts.unit}` : ""} (${(100 * frac).toFixed(0)}%) ${timing}${estimated}`;
   };
   const draw = (final: boolean) => {
     if (display) display.text(line(final));
