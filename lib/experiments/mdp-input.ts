@@ -6,10 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import { loadMdp } from "../mdp/format";
 import type { FiniteMdp } from "../mdp/mdp";
-import { REPO_ROOT } from "./provenance";
+import { userPath } from "../paths";
 
 export interface MdpInput {
   mdp: FiniteMdp;
@@ -20,7 +19,7 @@ export interface MdpInput {
 }
 
 export function resolveMdpPath(path: string): string {
-  return isAbsolute(path) ? path : join(REPO_ROOT, path);
+  return userPath(path);
 }
 
 /** Load and validate the MDP file a config names (MdpFormatError on bad input). */

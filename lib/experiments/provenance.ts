@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, realpathSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { BackendInfo } from "../backend";
 
@@ -20,11 +20,10 @@ export interface Provenance {
   scale: string;
 }
 
-/**
- * The repository root. Resolved through symlinks: notebooks import lib/ through the
- * notebooks/lib symlink, and tslab keeps the symlinked path in __dirname.
- */
-export const REPO_ROOT = join(realpathSync(__dirname), "..", "..");
+import { REPO_ROOT } from "../paths";
+
+/** The repository root (lib/paths.ts). */
+export { REPO_ROOT };
 
 function installedVersion(name: string): string {
   try {

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../experiments/results-io";
+import { userPath } from "../paths";
 import type { FiniteMdp } from "./mdp";
 
 export const ROW_SUM_TOLERANCE = 1e-9;
@@ -167,7 +168,7 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
 export function loadMdp(path: string): FiniteMdp {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(userPath(path), "utf8");
   } catch (e) {
     throw new MdpFormatError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
@@ -199,5 +200,5 @@ export function mdpToJson(mdp: FiniteMdp): Record<string, unknown> {
 export function writeMdp(path: string, mdp: FiniteMdp): void {
   const json = mdpToJson(mdp);
   parseMdp(JSON.parse(JSON.stringify(json)), path);
-  writeFileAtomic(path, JSON.stringify(json) + "\n");
+  writeFileAtomic(userPath(path), JSON.stringify(json) + "\n");
 }

@@ -13,9 +13,10 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, extname, join, relative, resolve, sep } from "node:path";
+import { dirname, extname, join, relative, sep } from "node:path";
 import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../experiments/provenance";
+import { userPath } from "../paths";
 import type { Figure } from "./figures";
 import { figuresDir } from "./output-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
@@ -158,8 +159,8 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
 
 /**
  * Write a figure to `path` on purpose, whatever NPPO_WRITE_FILES says: a .png (twice the
- * pixel size, as the committed figures) or an .svg; a relative path is taken from the
- * notebook's folder. Needs Chromium (static-image.ts).
+ * pixel size, as the committed figures) or an .svg; a relative path is from the repository
+ * root, as every path a user types (lib/paths.ts). Needs Chromium (static-image.ts).
  */
 export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
   const { width, height } = figureSize(figure, opts);
@@ -167,8 +168,9 @@ export async function saveFigure(figure: Figure, path: string, opts: { width?: n
   if (format !== ".png" && format !== ".svg") throw new RangeError(`saveFigure: path must end in .png or .svg, got ${JSON.stringify(path)}`);
   const exporter = await staticExporter();
   if (!exporter) throw new Error(staticExportUnavailableReason());
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, format === ".png" ? await exporter.png(figure, width, height, 2) : await exporter.svg(figure, width, height));
+  const target = userPath(path);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, format === ".png" ? await exporter.png(figure, width, height, 2) : await exporter.svg(figure, width, height));
 }
 
 /** Rows (as written by the experiments) to a danfojs DataFrame. */
