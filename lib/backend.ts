@@ -27,6 +27,11 @@ export class BackendOverrideError extends RangeError {
     super(message);
     this.name = "BackendOverrideError";
   }
+
+  /** How a notebook shows it (tslab prints errors with util.inspect): the message alone, no stack into compiled paths. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 /** Parse the override; throws naming the variable, the value and the rule. */

@@ -9,6 +9,11 @@ export class ConfigError extends Error {
     super(message);
     this.name = "ConfigError";
   }
+
+  /** How a notebook shows it (tslab prints errors with util.inspect): the message alone, no stack into compiled paths. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(", ")}]` : String(v));

@@ -34,6 +34,11 @@ export class MdpFormatError extends Error {
     this.name = "MdpFormatError";
     this.issues = list;
   }
+
+  /** How a notebook shows it (tslab prints errors with util.inspect): the message alone, no stack into compiled paths. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? "an array" : v === null ? "null" : typeof v === "object" ? "an object" : String(v));
