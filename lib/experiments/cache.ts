@@ -5,23 +5,50 @@
  * not use does not invalidate it. `results.csv` is written before `meta.json`, and only a
  * folder with both is a result.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
 import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
 import { ColumnType, columnTypes, readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
+import { WRITE_FILES_ENV } from "../report/output-files";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
 const LOCK_POLL_MS = 2000;
 
-/** data/results/, or NPPO_RESULTS_DIR (an absolute path) when set. */
-export function resultsDir(): string {
+/** The committed results store: the paper-scale record, written only by the paper-scale reproduction. */
+export const COMMITTED_RESULTS_DIR = join(REPO_ROOT, "data", "results");
+/** Where every other run caches its results (git-ignored; `npm run clean` empties it). */
+export const SCRATCH_RESULTS_DIR = join(REPO_ROOT, "scratch", "results");
+
+/** NPPO_RESULTS_DIR (an absolute path), or null when unset. */
+function resultsOverride(): string | null {
   const v = process.env[RESULTS_ENV];
-  if (v === undefined || v === "") return join(REPO_ROOT, "data", "results");
+  if (v === undefined || v === "") return null;
   if (!v.startsWith("/")) throw new ConfigError(`${RESULTS_ENV} must be an absolute path, got ${JSON.stringify(v)}`);
   return v;
+}
+
+/**
+ * Where this process writes results: NPPO_RESULTS_DIR when set; else data/results/ for the
+ * paper-scale reproduction (its kernels run with NPPO_WRITE_FILES=committed) and
+ * scratch/results/ for every other run (Jupyter, nbclient, the CLI, another scale).
+ */
+export function resultsDir(): string {
+  return resultsOverride() ?? (process.env[WRITE_FILES_ENV] === "committed" ? COMMITTED_RESULTS_DIR : SCRATCH_RESULTS_DIR);
+}
+
+/** Where results are looked up, in order: the store written to, then (without NPPO_RESULTS_DIR) the committed record. */
+export function resultsReadDirs(): string[] {
+  const write = resultsDir();
+  return resultsOverride() !== null || write === COMMITTED_RESULTS_DIR ? [write] : [write, COMMITTED_RESULTS_DIR];
+}
+
+/** The store of the paper-scale record (NPPO_RESULTS_DIR when set): what --prune and --merge act on. */
+export function recordResultsDir(): string {
+  return resultsOverride() ?? COMMITTED_RESULTS_DIR;
 }
 
 export class ResultsLockedError extends Error {
@@ -48,6 +75,66 @@ function alive(pid: number): boolean {
   }
 }
 
+const heldLocks = new Set<string>();
+let cleanupInstalled = false;
+
+/**
+ * Locks this process holds are removed when it exits normally or on an error (an exit hook),
+ * and also when it is killed (SIGINT at the terminal, SIGTERM, SIGKILL): a JavaScript signal
+ * handler would run only when a solver call returns, which would make Ctrl-C wait for it, so a
+ * small watcher process (detached, one per lock, polling once a second) removes the lock when
+ * its owner is gone and exits when the lock is released.
+ */
+function installLockCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", () => {
+    for (const path of heldLocks) {
+      try {
+        if (Number(readFileSync(path, "utf8")) === process.pid) unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    heldLocks.clear();
+  });
+}
+
+const WATCHER = `const fs = require("fs"); const [path, pid] = process.argv.slice(1);
+const alive = () => { try { process.kill(Number(pid), 0); const st = fs.readFileSync("/proc/" + pid + "/stat", "utf8"); const c = st[st.lastIndexOf(")") + 2]; return c !== "Z" && c !== "X"; } catch (e) { return e.code === "EPERM"; } };
+const tick = () => { let owner; try { owner = fs.readFileSync(path, "utf8"); } catch { process.exit(0); } if (owner !== pid) process.exit(0); if (!alive()) { try { fs.unlinkSync(path); } catch {} process.exit(0); } setTimeout(tick, 1000); };
+tick();`;
+
+/** Start the watcher that removes `path` once this process is gone (see installLockCleanup). */
+function watchLock(path: string): void {
+  try {
+    const child = spawn(process.execPath, ["-e", WATCHER, path, String(process.pid)], { detached: true, stdio: "ignore", env: {} });
+    child.unref();
+  } catch {
+    // Without a watcher a dead owner's lock is still taken over by the next run, or removed by `npm run clean`.
+  }
+}
+
+/** Lock files under `roots` whose process is gone (stale); removed unless `dryRun`. Returns their paths. */
+export function removeStaleLocks(roots: string[], dryRun = false): string[] {
+  const out: string[] = [];
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    for (const experiment of readdirSync(root)) {
+      const dir = join(root, experiment);
+      if (!statSync(dir).isDirectory()) continue;
+      for (const f of readdirSync(dir).filter((n) => n.endsWith(".lock"))) {
+        const path = join(dir, f);
+        const owner = Number(readFileSync(path, "utf8"));
+        if (Number.isInteger(owner) && owner > 0 && alive(owner)) continue;
+        if (!dryRun) unlinkSync(path);
+        out.push(path);
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Take `<dir>.lock` (created exclusively, holding our pid). A lock whose process is gone
  * (kill -9) is taken over; a live one is refused with a clear message, so two runs never
@@ -55,13 +142,17 @@ function alive(pid: number): boolean {
  */
 export function lockResults(dir: string): () => void {
   const path = `${dir}.lock`;
+  installLockCleanup();
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldLocks.add(path);
+      watchLock(path);
       return () => {
+        heldLocks.delete(path);
         if (existsSync(path)) unlinkSync(path);
       };
     } catch (e) {
@@ -192,6 +283,13 @@ export function describeResult(r: CachedResult): string {
   return `${r.rows.length} rows ${r.fromCache ? "read from cache" : "computed"}: ${rel.startsWith("..") ? r.dir : rel.split(sep).join("/")}`;
 }
 
+/** A complete result folder, read back. */
+function readResult(dir: string): CachedResult {
+  const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as Meta;
+  const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
+  return { rows: readCsv(join(dir, "results.csv"), meta.columns), tables, meta, dir, fromCache: true };
+}
+
 let substitute: Computed | null = null;
 
 /**
@@ -218,19 +316,36 @@ export async function runCached(
   config: unknown,
   backend: BackendInfo,
   compute: () => Promise<Row[] | Computed> | Row[] | Computed,
-  resultsDirectory: string = resultsDir(),
+  resultsDirectory?: string,
 ): Promise<CachedResult> {
   const experiment = id.name;
   const code = codeVersion(id.module);
   const key = resultKey(experiment, config, id.usesBackend === false ? null : backend, code);
-  const dir = join(resultsDirectory, experiment, key);
+  const dir = join(resultsDirectory ?? resultsDir(), experiment, key);
+  const complete = (d: string) => existsSync(join(d, "meta.json")) && existsSync(join(d, "results.csv"));
+  // An explicit store is the only one; else the write store, then the committed record.
+  for (const root of resultsDirectory === undefined ? resultsReadDirs().slice(1) : []) {
+    const d = join(root, experiment, key);
+    if (complete(d)) return readResult(d);
+  }
+  // The reproduction takes a result merged into scratch/results/ (work units, `npm run sweep`)
+  // into the record: same key, same bytes; copied beside, then renamed into place.
+  const scratchCopy = join(SCRATCH_RESULTS_DIR, experiment, key);
+  if (resultsDirectory === undefined && dir === join(COMMITTED_RESULTS_DIR, experiment, key) && !complete(dir) && complete(scratchCopy)) {
+    const tmp = `${dir}.promote-${process.pid}`;
+    mkdirSync(dirname(dir), { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(scratchCopy, tmp, { recursive: true });
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!complete(dir)) throw e; // another kernel promoted it first
+    }
+  }
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
-  const readBack = (): CachedResult => {
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
-    const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
-    return { rows: readCsv(csvPath, meta.columns), tables, meta, dir, fromCache: true };
-  };
+  const readBack = (): CachedResult => readResult(dir);
   if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
   // Another live process computing the same key (two notebooks sharing a config): wait for
   // it and read its results, rather than compute them twice or fail.

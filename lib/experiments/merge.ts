@@ -6,10 +6,10 @@
  */
 import { cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { resultsDir } from "./cache";
+import { recordResultsDir } from "./cache";
 
 /** Copy complete result folders from `stores` into the results store; returns how many were copied. */
-export function mergeResults(stores: string[], into: string = resultsDir()): number {
+export function mergeResults(stores: string[], into: string = recordResultsDir()): number {
   let copied = 0;
   for (const store of stores) {
     if (!existsSync(store)) throw new Error(`--merge: ${store} does not exist`);

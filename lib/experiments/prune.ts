@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { resultsDir } from "./cache";
+import { recordResultsDir } from "./cache";
 
 /** Delete unreferenced result folders; returns the deleted paths. */
-export function pruneResults(notebooks: string[], root: string = resultsDir()): string[] {
+export function pruneResults(notebooks: string[], root: string = recordResultsDir()): string[] {
   const text = notebooks.map((p) => readFileSync(p, "utf8")).join("\n");
   const removed: string[] = [];
   if (!existsSync(root)) return removed;

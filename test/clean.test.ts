@@ -1,0 +1,100 @@
+/**
+ * Runs other than the paper-scale reproduction cache in scratch/results/ (issue 23); a lock is
+ * removed when its process is interrupted (SIGINT) as well as on exit; `npm run clean` removes
+ * stale locks and scratch results without running anything.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { COMMITTED_RESULTS_DIR, removeStaleLocks, resultsDir, resultsReadDirs, SCRATCH_RESULTS_DIR } from "../lib/experiments/cache";
+import { REPO_ROOT } from "../lib/paths";
+import { tempDir } from "./temp";
+
+function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+}
+
+test("results go to scratch/results/ unless the paper-scale reproduction (NPPO_WRITE_FILES=committed) writes them; the committed record is still read", () => {
+  withEnv({ NPPO_RESULTS_DIR: undefined, NPPO_WRITE_FILES: undefined }, () => {
+    assert.equal(resultsDir(), SCRATCH_RESULTS_DIR);
+    assert.deepEqual(resultsReadDirs(), [SCRATCH_RESULTS_DIR, COMMITTED_RESULTS_DIR]);
+  });
+  withEnv({ NPPO_RESULTS_DIR: undefined, NPPO_WRITE_FILES: "committed" }, () => assert.deepEqual(resultsReadDirs(), [COMMITTED_RESULTS_DIR]));
+  withEnv({ NPPO_RESULTS_DIR: "/tmp/elsewhere", NPPO_WRITE_FILES: "committed" }, () => assert.deepEqual(resultsReadDirs(), ["/tmp/elsewhere"]));
+});
+
+test("a lock left by SIGINT is removed: Ctrl-C stops a run inside a long solver call at once, and its lock goes", async () => {
+  const dir = tempDir("sigint");
+  const cfg = join(dir, "huge.json");
+  writeFileSync(cfg, JSON.stringify({ mdp: "data/mdp/garnet-s4-a3.json", widths: [2 ** 20], iterations: [1e9], replicas: 1, radius: 1, seed: 1 }));
+  const store = join(dir, "store");
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "improvement", "--config", cfg, "--out", join(dir, "out")], { cwd: REPO_ROOT, env: { ...process.env, NPPO_RESULTS_DIR: store }, stdio: "ignore" });
+  const locks = () => (existsSync(join(store, "improvement")) ? readdirSync(join(store, "improvement")).filter((f) => f.endsWith(".lock")) : []);
+  const until = async (cond: () => boolean, ms: number) => {
+    for (const t0 = Date.now(); !cond(); ) {
+      if (Date.now() - t0 > ms) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+  };
+  try {
+    assert.ok(await until(() => locks().length === 1, 60000), "the run took its lock");
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_code, signal) => r(signal)));
+    child.kill("SIGINT");
+    assert.equal(await exited, "SIGINT", "Ctrl-C ends the run");
+    assert.ok(await until(() => locks().length === 0, 10000), "its lock is removed");
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+
+test("stale locks are found and removed, live ones kept; npm run clean --dry-run lists without removing", () => {
+  const root = tempDir("locks");
+  mkdirSync(join(root, "improvement"), { recursive: true });
+  const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+  writeFileSync(join(root, "improvement", "dead.lock"), dead);
+  writeFileSync(join(root, "improvement", "live.lock"), String(process.pid));
+  assert.deepEqual(removeStaleLocks([root], true), [join(root, "improvement", "dead.lock")]);
+  assert.ok(existsSync(join(root, "improvement", "dead.lock")), "a dry run removes nothing");
+  removeStaleLocks([root]);
+  assert.deepEqual(readdirSync(join(root, "improvement")), ["live.lock"]);
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/clean.ts", "--dry-run"], { cwd: REPO_ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /would remove|nothing to clean/);
+  const bad = spawnSync(process.execPath, ["--import", "tsx", "scripts/clean.ts", "--everything"], { cwd: REPO_ROOT, encoding: "utf8" });
+  assert.equal(bad.status, 2);
+});
+
+test("the reproduction takes a result merged into scratch/results/ into data/results/ under the same key, without computing", async () => {
+  const { runCached, resultKey, codeVersion } = await import("../lib/experiments/cache");
+  const { initBackend } = await import("../lib/backend");
+  const { writeFileAtomic } = await import("../lib/experiments/results-io");
+  const { rmSync, readFileSync } = await import("node:fs");
+  const name = "nppo-test-promote";
+  const id = { name, module: join(REPO_ROOT, "lib", "stats.ts"), usesBackend: false };
+  const config = { test: Date.now() };
+  const key = resultKey(name, config, null, codeVersion(id.module));
+  const scratch = join(SCRATCH_RESULTS_DIR, name, key);
+  try {
+    writeFileAtomic(join(scratch, "results.csv"), "a,b\n1,2\n");
+    writeFileAtomic(join(scratch, "meta.json"), JSON.stringify({ experiment: name, key, columns: { a: "int32", b: "int32" } }));
+    const backend = await initBackend({ quiet: true });
+    const r = await withEnv({ NPPO_RESULTS_DIR: undefined, NPPO_WRITE_FILES: "committed" }, () => runCached(id, config, backend, () => {
+      throw new Error("must not compute");
+    }));
+    assert.equal(r.dir, join(COMMITTED_RESULTS_DIR, name, key));
+    assert.equal(readFileSync(join(r.dir, "results.csv"), "utf8"), "a,b\n1,2\n");
+    assert.deepEqual(r.rows, [{ a: 1, b: 2 }]);
+  } finally {
+    rmSync(join(SCRATCH_RESULTS_DIR, name), { recursive: true, force: true });
+    rmSync(join(COMMITTED_RESULTS_DIR, name), { recursive: true, force: true });
+  }
+});
