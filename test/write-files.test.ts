@@ -9,7 +9,7 @@ import { COMMITTED_FIGURES_DIR, figuresDir, SCRATCH_FIGURES_DIR, writeTarget } f
 import { runNotebook } from "../tools/notebook-runner";
 
 const FIXTURE = join(__dirname, "fixtures", "writes-figure.ipynb");
-const SCRATCH_FILES = ["nppo-test-fixture.png", "nppo-test-fixture.svg", join("findings", "nppo-test-fixture.json")].map((f) => join(SCRATCH_FIGURES_DIR, f));
+const SCRATCH_FILES = ["nppo-test-fixture.png", "nppo-test-fixture.svg", "nppo-test-fixture.provenance.json", join("findings", "nppo-test-fixture.json")].map((f) => join(SCRATCH_FIGURES_DIR, f));
 const chromium = existsSync(process.env.NPPO_CHROMIUM || "/usr/bin/chromium");
 
 /** Every file under `dir` with a hash of its content: what a run must leave as it was. */

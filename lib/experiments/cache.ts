@@ -283,11 +283,29 @@ export function describeResult(r: CachedResult): string {
   return `${r.rows.length} rows ${r.fromCache ? "read from cache" : "computed"}: ${rel.startsWith("..") ? r.dir : rel.split(sep).join("/")}`;
 }
 
+const used: string[] = [];
+
+/**
+ * The result folders this process has read or computed, in order of first use (relative to the
+ * repository root where inside it): what a figure drawn now can have come from (figure sidecars,
+ * lib/report/provenance-files.ts).
+ */
+export function resultsUsed(): string[] {
+  return [...used];
+}
+
+function noteUsed(r: CachedResult): CachedResult {
+  const rel = relative(REPO_ROOT, r.dir);
+  const name = rel.startsWith("..") ? r.dir : rel.split(sep).join("/");
+  if (!used.includes(name)) used.push(name);
+  return r;
+}
+
 /** A complete result folder, read back. */
 function readResult(dir: string): CachedResult {
   const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as Meta;
   const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
-  return { rows: readCsv(join(dir, "results.csv"), meta.columns), tables, meta, dir, fromCache: true };
+  return noteUsed({ rows: readCsv(join(dir, "results.csv"), meta.columns), tables, meta, dir, fromCache: true });
 }
 
 let substitute: Computed | null = null;
@@ -377,7 +395,7 @@ export async function runCached(
     for (const t of names) writeFileAtomic(join(dir, `${t}.csv`), toCsv(tables[t]));
     writeFileAtomic(csvPath, toCsv(rows));
     writeFileAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
-    return { rows, tables, meta, dir, fromCache: false };
+    return noteUsed({ rows, tables, meta, dir, fromCache: false });
   } finally {
     release();
   }

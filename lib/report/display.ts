@@ -12,13 +12,14 @@
  * `lastWriteDisplayData` (tslab is pinned exactly for that reason).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../experiments/provenance";
 import { userPath } from "../paths";
 import type { Figure } from "./figures";
-import { figuresDir } from "./output-files";
+import { figuresDir, SCRATCH_FIGURES_DIR } from "./output-files";
+import { writeFigureProvenance } from "./provenance-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
 import { installSendQueue } from "./zmq-send-queue";
 
@@ -140,18 +141,24 @@ function figureSize(figure: Figure, opts: { width?: number; height?: number }): 
 
 /**
  * Show a figure in the notebook (interactive where scripts run, static image elsewhere) and,
- * when `name` is given, write <name>.png and <name>.svg where this run's files go
+ * when `name` is given, write <name>.png, <name>.svg and <name>.provenance.json (the result
+ * folders and replaced theory functions, `curves` being the notebook's copy of lib/theory.ts)
+ * where this run's files go
  * (output-files.ts: scratch/figures/ by default, figures/ only for `npm run reproduce` at
  * paper scale, nowhere under NPPO_WRITE_FILES=none).
  */
-export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number } = {}): Promise<void> {
+export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number; curves?: Record<string, unknown> } = {}): Promise<void> {
   const { width, height } = figureSize(figure, opts);
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
   const dir = figuresDir();
   if (exporter && opts.name && dir) {
+    const replacing = dir === SCRATCH_FIGURES_DIR && existsSync(join(dir, `${opts.name}.png`));
     await saveFigure(figure, join(dir, `${opts.name}.png`), { width, height });
     await saveFigure(figure, join(dir, `${opts.name}.svg`), { width, height });
+    writeFigureProvenance(dir, opts.name, [`${opts.name}.png`, `${opts.name}.svg`], opts.curves);
+    // Scratch figures are shared by every run: say when this one replaces another's.
+    if (replacing) console.log(`wrote ${relative(REPO_ROOT, join(dir, opts.name))}.png/.svg over an earlier run's; what made them: ${opts.name}.provenance.json`);
   }
   const id = `nppo-${createHash("sha256").update(json(figure)).digest("hex").slice(0, 12)}`;
   sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(figure) }));

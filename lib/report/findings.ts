@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../experiments/results-io";
 import { COMMITTED_FIGURES_DIR, figuresDir } from "./output-files";
+import { currentProvenance } from "./provenance-files";
 
 const FINDINGS_DIR = join(COMMITTED_FIGURES_DIR, "findings");
 
@@ -30,11 +31,15 @@ export interface Finding {
   figure?: string;
 }
 
-/** Record the findings of `notebook` (its file name without .ipynb) beside this run's figures; nothing under NPPO_WRITE_FILES=none. */
-export function recordFindings(notebook: string, findings: Finding[]): void {
+/**
+ * Record the findings of `notebook` (its file name without .ipynb) beside this run's figures,
+ * with their provenance (result folders used, theory functions replaced in `curves`); nothing
+ * under NPPO_WRITE_FILES=none.
+ */
+export function recordFindings(notebook: string, findings: Finding[], opts: { curves?: Record<string, unknown> } = {}): void {
   const dir = figuresDir();
   if (dir === null) return;
-  writeFileAtomic(join(dir, "findings", `${notebook}.json`), JSON.stringify({ notebook, findings }, null, 1) + "\n");
+  writeFileAtomic(join(dir, "findings", `${notebook}.json`), JSON.stringify({ notebook, findings, provenance: currentProvenance(opts.curves) }, null, 1) + "\n");
 }
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
