@@ -15,6 +15,7 @@ import { ConfigError } from "../lib/experiments/validate";
 import { MdpFormatError } from "../lib/mdp/format";
 import { preconditionWarnings } from "../lib/experiments/preconditions";
 import { ResultsLockedError } from "../lib/experiments/cache";
+import { requireErgodicConfig } from "../lib/experiments/mdp-input";
 
 const USAGE = `usage: experiment <${Object.keys(EXPERIMENTS).join("|")}> --config <file.json> --out <dir>`;
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   }
   const experiment = EXPERIMENTS[args.name];
   const valid = experiment.validate(config);
+  requireErgodicConfig(args.name, valid);
   for (const w of preconditionWarnings(args.name, valid as Parameters<typeof preconditionWarnings>[1])) process.stderr.write(`warning: ${w}\n`);
   const result = await experiment.run(valid);
   for (const [name, rows] of Object.entries(result.tables)) writeFileAtomic(join(args.out, `${name}.csv`), toCsv(rows));
