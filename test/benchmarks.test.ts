@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { benchmarkByName, BENCHMARKS, buildBenchmark } from "../lib/mdp/benchmarks";
+import { benchmarkByName, BENCHMARKS, buildBenchmark } from "../lib/mdp/benchmarks/catalog";
 import { cliffWalkingTable, CLIFF_GOAL, CLIFF_START } from "../lib/mdp/benchmarks/cliffwalking";
 import { FROZENLAKE_MAPS, frozenLakeTable } from "../lib/mdp/benchmarks/frozenlake";
 import { riverSwim } from "../lib/mdp/benchmarks/riverswim";

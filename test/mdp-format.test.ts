@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadMdp, MAX_REPORTED_ISSUES, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
 import { buildTestbed, MDP_DIR, TESTBEDS, writeTestbeds } from "../lib/mdp/testbeds";
-import { BENCHMARKS } from "../lib/mdp/benchmarks";
+import { BENCHMARKS } from "../lib/mdp/benchmarks/catalog";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { tempDir } from "./temp";
 

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { mdpStream } from "../random";
-import { writeBenchmarks } from "./benchmarks";
+import { writeBenchmarks } from "./benchmarks/catalog";
 import { writeMdp } from "./format";
 import { coverageTrap, CoverageTrapSpec, garnet, GarnetSpec } from "./generators";
 import type { FiniteMdp } from "./mdp";

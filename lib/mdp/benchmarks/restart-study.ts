@@ -4,7 +4,7 @@
  * how many states π*(ε) differs from π*(0). The shipped ε is chosen where π* no longer changes.
  */
 import { objective, optimalPolicy } from "../exact";
-import { Benchmark, buildBenchmark } from "./index";
+import { Benchmark, buildBenchmark } from "./catalog";
 
 export const RESTART_GRID = [0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 1e-4, 0];
 
