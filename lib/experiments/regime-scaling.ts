@@ -137,13 +137,13 @@ export async function runRegimeScaling(config: RegimeScalingConfig, resultsDir?:
       ...valid.garnets.map(([s, a]): [string, FiniteMdp] => [`garnet-s${s}-a${a}-onehot`, scalingGarnet(valid, s, a)]),
       ...inputs.map(({ input }): [string, FiniteMdp] => [input.mdp.name, input.mdp]),
     ];
-    const bar = progress("regime scaling", testbeds.reduce((t, [, m]) => t + (m.states * m.actions) ** 1.5, 0));
+    const bar = progress("regime scaling", testbeds.reduce((t, [, m]) => t + Math.round((m.states * m.actions) ** 1.5), 0));
     const rows: Row[] = [];
     const minGaps: Row[] = [];
     for (const [name, mdp] of testbeds) {
       rows.push(...regimeRows(name, mdp, valid));
       minGaps.push(...minGapRows(name, mdp, valid));
-      bar.tick((mdp.states * mdp.actions) ** 1.5);
+      bar.tick(Math.round((mdp.states * mdp.actions) ** 1.5));
     }
     bar.done();
     return { rows, tables: { minGaps } };

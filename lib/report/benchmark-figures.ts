@@ -7,7 +7,7 @@ import type { Row } from "../experiments/results-io";
 import type { RestartStudyRow } from "../mdp/benchmarks/restart-study";
 import { meanAndStandardError } from "../stats";
 import type * as Theory from "../theory";
-import { bandSeries, curveTrace, Figure, logAxis, PALETTE, Panel, smallMultiples, Trace, withSubtitle } from "./figures";
+import { curveTrace, Figure, logAxis, PALETTE, Panel, smallMultiples, Trace, withSubtitle } from "./figures";
 
 const ALGORITHM_LABEL: Record<string, string> = { alg2: "Alg. 2 (σ̃<sub>k</sub> = ν<sub>k</sub>×π<sub>0</sub>)", alg3: "Alg. 3, TD (σ<sub>k</sub> = ν<sub>k</sub>π<sub>k</sub>)" };
 
@@ -43,9 +43,9 @@ export function regimeCostFigure(rows: Row[], opts: { curves: Pick<typeof Theory
   return withSubtitle({
     data: traces,
     layout: {
-      title: { text: "The cost of the theorem's regime vs |S||A|: the T at which the slowest direction reaches x = λ<sub>min</sub>√T = 1" },
+      title: { text: "The cost of the theorem's regime vs |S||A|" },
       xaxis: logAxis("|S||A| (state-action pairs, one-hot features)", pairs),
-      yaxis: logAxis("T₁ = 1/λ<sub>min</sub>²", [...ys, opts.budgetT]),
+      yaxis: logAxis("T₁ = 1/λ<sub>min</sub>²: the T where x<sub>min</sub> = λ<sub>min</sub>√T reaches 1", [...ys, opts.budgetT]),
       legend: { orientation: "v", x: 0, y: -0.2, xanchor: "left", yanchor: "top", font: { size: 11 } },
       width: 900,
       height: 820,
@@ -97,7 +97,7 @@ function gapCurve(rows: Row[]): { k: number[]; mean: number[]; se: number[]; n: 
   return { k: ks, mean: stats.map((s) => s.mean), se: stats.map((s) => s.standardError), n: stats.map((s) => s.n) };
 }
 
-/** One panel per benchmark: exact PPO's gap against k, and neural PPO's for each T (mean, 95% band over replicas). */
+/** One panel per benchmark: exact PPO's gap against k, and neural PPO's for each T (mean over replicas, each replica thin). */
 export function neuralVsExactFigure(runs: { title: string; rows: Row[]; tForX1: { alg2: number; alg3: number } }[], subtitle: string): Figure {
   const panels: Panel[] = runs.map(({ title, rows, tForX1 }) => {
     const exact = rows.filter((r) => r.variant === "exact-ppo");
@@ -106,12 +106,19 @@ export function neuralVsExactFigure(runs: { title: string; rows: Row[]; tForX1: 
     const e = gapCurve(exact);
     const traces: Trace[] = [curveTrace({ name: "exact PPO", x: e.k, y: e.mean, color: "#000000", dash: "solid", width: 2 })];
     Ts.forEach((T, i) => {
-      const g = gapCurve(neural.filter((r) => r.T === T));
+      const color = PALETTE[(i + 1) % PALETTE.length];
+      const atT = neural.filter((r) => r.T === T);
+      const g = gapCurve(atT);
       const x2 = Math.sqrt(T / tForX1.alg2);
       const x3 = Math.sqrt(T / tForX1.alg3);
-      traces.push(...bandSeries({ name: `neural PPO, T = 2<sup>${Math.log2(T)}</sup> (x<sub>min</sub> = ${x2.toPrecision(2)} Alg. 2, ${x3.toPrecision(2)} TD)`, x: g.k, mean: g.mean, standardError: g.se, n: g.n, color: PALETTE[(i + 1) % PALETTE.length], log: false }));
+      const name = `neural PPO, T = 2<sup>${Math.log2(T)}</sup> (x<sub>min</sub> = ${x2.toPrecision(2)} Alg. 2, ${x3.toPrecision(2)} TD)`;
+      traces.push({ ...curveTrace({ name, x: g.k, y: g.mean, color, dash: "solid", width: 2, group: name }), mode: "lines+markers", marker: { color, size: 6 } });
+      for (const rep of [...new Set(atT.map((r) => r.replica as number))]) {
+        const one = gapCurve(atT.filter((r) => r.replica === rep));
+        traces.push(curveTrace({ name: `${name}, replica ${rep}`, x: one.k, y: one.mean, color, dash: "dot", width: 1, group: name, showlegend: false }));
+      }
     });
-    return { title, traces, xaxis: { title: { text: "iteration k" } }, yaxis: { rangemode: "tozero" } };
+    return { title, traces, yaxis: { rangemode: "tozero" } };
   });
   return smallMultiples({ title: "Neural PPO against exact PPO on the benchmarks (one-hot features)", subtitle, panels, columns: 2, xTitle: "iteration k", yTitle: "L(π*) − L(π<sub>k</sub>)", legendRows: 4 });
 }
