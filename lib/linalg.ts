@@ -13,40 +13,7 @@ export class SingularMatrixError extends Error {
 /** Solve A x = b by LU with partial pivoting. Throws SingularMatrixError on a (numerically) singular A. */
 export function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
   if (A.length !== n * n || b.length !== n) throw new RangeError(`solve: A must be ${n}×${n} and b of length ${n}`);
-  const M = Float64Array.from(A);
-  const x = Float64Array.from(b);
-  let scale = 0;
-  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(M[i]));
-  const tol = Math.max(scale, 1e-300) * n * 1e-14;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(M[i * n + k]) > Math.abs(M[p * n + k])) p = i;
-    if (Math.abs(M[p * n + k]) <= tol) throw new SingularMatrixError(`matrix is singular to working precision (pivot ${M[p * n + k]} at column ${k})`);
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = M[k * n + j];
-        M[k * n + j] = M[p * n + j];
-        M[p * n + j] = t;
-      }
-      const t = x[k];
-      x[k] = x[p];
-      x[p] = t;
-    }
-    const pivot = M[k * n + k];
-    for (let i = k + 1; i < n; i++) {
-      const f = M[i * n + k] / pivot;
-      if (f === 0) continue;
-      M[i * n + k] = 0;
-      for (let j = k + 1; j < n; j++) M[i * n + j] -= f * M[k * n + j];
-      x[i] -= f * x[k];
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let j = i + 1; j < n; j++) s -= M[i * n + j] * x[j];
-    x[i] = s / M[i * n + i];
-  }
-  return x;
+  return luSolve(luFactor(A, n), b);
 }
 
 /** Lower-triangular L with A = L Lᵀ for symmetric positive definite A; SingularMatrixError otherwise. */
@@ -142,4 +109,57 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
     for (let k = 0; k < n; k++) vectors[k * n + col] = V[k * n + i];
   });
   return { values, vectors };
+}
+
+/** An LU factorisation with partial pivoting, PA = LU, kept to solve many right-hand sides. */
+export interface LuFactors {
+  n: number;
+  /** L below the diagonal (unit diagonal implied), U on and above it, rows in pivot order. */
+  lu: Float64Array;
+  /** perm[i]: the row of A that is row i of PA. */
+  perm: Int32Array;
+}
+
+/** Factor A once (O(n³)); `luSolve` then costs O(n²) per right-hand side. SingularMatrixError on a singular A. */
+export function luFactor(A: Float64Array, n: number): LuFactors {
+  const M = Float64Array.from(A);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(M[i]));
+  const tol = Math.max(scale, 1e-300) * n * 1e-14;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(M[i * n + k]) > Math.abs(M[p * n + k])) p = i;
+    if (Math.abs(M[p * n + k]) <= tol) throw new SingularMatrixError(`matrix is singular to working precision (pivot ${M[p * n + k]} at column ${k})`);
+    if (p !== k) {
+      const row = M.slice(k * n, (k + 1) * n);
+      M.copyWithin(k * n, p * n, (p + 1) * n);
+      M.set(row, p * n);
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+    }
+    const pivot = M[k * n + k];
+    for (let i = k + 1; i < n; i++) {
+      const f = (M[i * n + k] /= pivot);
+      if (f === 0) continue;
+      for (let j = k + 1; j < n; j++) M[i * n + j] -= f * M[k * n + j];
+    }
+  }
+  return { n, lu: M, perm };
+}
+
+/** x with A x = b, from `luFactor(A)`. */
+export function luSolve(f: LuFactors, b: Float64Array): Float64Array {
+  const { n, lu, perm } = f;
+  const x = Float64Array.from(perm, (i) => b[i]);
+  for (let i = 1; i < n; i++) {
+    let s = x[i];
+    for (let k = 0; k < i; k++) s -= lu[i * n + k] * x[k];
+    x[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let j = i + 1; j < n; j++) s -= lu[i * n + j] * x[j];
+    x[i] = s / lu[i * n + i];
+  }
+  return x;
 }

@@ -215,3 +215,16 @@ export function cor410RootMse(a: { K: number; radiusF: number; radiusQ: number; 
   const c = phi + A * vphi;
   return { T: K ** 6 * Rf ** 4 * c ** 4 + K ** 2 * RQ ** 4 * psi ** 4, widthF: K ** 12 * Rf ** 10 * c ** 8, widthQ: K ** 4 * RQ ** 10 * psi ** 8 };
 }
+
+/**
+ * SPEC §9, notebook 06: the T at which a direction with eigenvalue λ reaches x = λ√T = 1 (the
+ * end of the path average's transient there), T₁ = 1/λ².
+ */
+export const transientEnd = labelled((lambda: number) => (lambda > 0 ? 1 / lambda ** 2 : Infinity), "T₁ = 1/λ²");
+
+/**
+ * SPEC §9, notebook 06: T₁ of Alg. 2 with one-hot features (K = I/2, H = diag(σ̃)/2) when σ̃ is
+ * uniform over the N pairs: λ_min = 1/(2N), so T₁ = 4N², the floor every other σ̃ lies above
+ * (min σ̃ ≤ 1/N).
+ */
+export const oneHotTransientFloor = labelled((pairs: number) => 4 * pairs ** 2, "4·(|S||A|)²");

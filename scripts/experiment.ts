@@ -18,6 +18,7 @@ import { expandGrid } from "../lib/experiments/grid";
 import { configWork, estimateLine } from "../lib/experiments/estimate";
 import { writeExperimentOutput } from "../lib/experiments/units";
 import { BackendOverrideError } from "../lib/backend";
+import { requireErgodicConfig } from "../lib/experiments/mdp-input";
 
 const USAGE = `usage: experiment <${Object.keys(EXPERIMENTS).join("|")}> --config <file.json> --out <dir>`;
 
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const valid = experiment.validate(config);
   // A grid's cells, each validated as the experiment takes it (a plain config is its one cell).
   const cells = expandGrid(args.name, valid).map((c) => SINGLE_EXPERIMENTS[args.name].validate(c.config));
+  // SPEC §1's ergodicity check comes before any estimate, warning or computation.
+  for (const c of cells) requireErgodicConfig(args.name, c as Parameters<typeof requireErgodicConfig>[1]);
   const work = cells.reduce((s, c) => s + configWork(args.name, c as never), 0);
   if (work > 0) process.stderr.write(`${estimateLine(`${args.name}${cells.length > 1 ? ` (${cells.length} grid cells)` : ""}`, work)}\n`);
   for (const w of preconditionWarningsOnce(args.name, cells as Parameters<typeof preconditionWarningsOnce>[1])) process.stderr.write(`warning: ${w}\n`);

@@ -77,5 +77,5 @@ test("CLI `experiment` writes results.csv and meta.json; bad config exits 2 with
   assert.equal(bad.stderr.toString().trim(), "radius must be > 0, got -1");
   const unknown = spawnSync(tsx, [cli, "nonsense", "--config", cfg, "--out", dir]);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr.toString(), /experiment must be one of network, realizability, improvement, evaluation, convergence, propagation, got "nonsense"/);
+  assert.match(unknown.stderr.toString(), /experiment must be one of network, realizability, improvement, evaluation, convergence, regime-scaling, propagation, got "nonsense"/);
 });

@@ -4,7 +4,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadMdp, MAX_REPORTED_ISSUES, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
-import { buildTestbed, MDP_DIR, TESTBEDS } from "../lib/mdp/testbeds";
+import { buildTestbed, MDP_DIR, TESTBEDS, writeTestbeds } from "../lib/mdp/testbeds";
+import { BENCHMARKS } from "../lib/mdp/benchmarks/catalog";
 import { REPO_ROOT } from "../lib/experiments/provenance";
 import { tempDir } from "./temp";
 
@@ -75,7 +76,7 @@ test("every violated rule is reported, one line each, and each mistake once", ()
   } catch (e) {
     assert.ok(e instanceof MdpFormatError);
     assert.deepEqual(e.issues, [
-      'f.json: unknown field "extra" (allowed: name, description, gamma, transitions, rewards, features)',
+      'f.json: unknown field "extra" (allowed: name, description, source, gamma, transitions, rewards, features)',
       "f.json: gamma must be in (0, 1), got 1.5",
       "f.json: transitions[0][1] must have length 2 (the number of states), got 3",
       "f.json: transitions[1][0] must sum to 1 (±1e-9), got 0.75",
@@ -113,8 +114,19 @@ test("unreadable and non-JSON files are rejected with the path", () => {
 
 test("the shipped testbeds are exactly what their specs and seeds generate", () => {
   const files = readdirSync(MDP_DIR).filter((f) => f.endsWith(".json")).sort();
-  assert.deepEqual(files, TESTBEDS.map((t) => `${t.spec.name}.json`).sort());
+  const benchmarks = BENCHMARKS.flatMap((b) => [`${b.name}.json`, `${b.name}-onehot.json`]);
+  assert.deepEqual(files, [...TESTBEDS.map((t) => `${t.spec.name}.json`), ...benchmarks].sort());
   for (const t of TESTBEDS) assert.deepEqual(loadMdp(join(MDP_DIR, `${t.spec.name}.json`)), buildTestbed(t));
+});
+
+test("npm run testbeds regenerates every file of data/mdp/ bit for bit", () => {
+  const out = tempDir("testbeds");
+  const written = writeTestbeds(out);
+  assert.equal(written.length, readdirSync(MDP_DIR).filter((f) => f.endsWith(".json")).length);
+  for (const path of written) {
+    const name = path.slice(out.length + 1);
+    assert.ok(readFileSync(path).equals(readFileSync(join(MDP_DIR, name))), `${name} differs from data/mdp/${name}`);
+  }
 });
 
 const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");

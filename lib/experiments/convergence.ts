@@ -30,7 +30,7 @@ import { CachedResult, canonicalJson, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
 import { secondsPerWork } from "./estimate";
 import type { FiniteMdp } from "../mdp/mdp";
-import { loadMdpInput } from "./mdp-input";
+import { loadMdpInput, requireErgodic } from "./mdp-input";
 import type { Row } from "./results-io";
 import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
 
@@ -122,6 +122,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
   const mdp = valid.gamma === undefined ? input.mdp : { ...input.mdp, gamma: valid.gamma };
   const neural = valid.variants.filter((v): v is NeuralVariant => v !== "exact-ppo");
   if (neural.length > 0 && (!mdp.features || !mdp.dim)) throw new ConfigError(`mdp ${valid.mdp} has no features; the neural variants need x(s, a)`);
+  requireErgodic(mdp, valid.mdp, "every");
   const kernelRan = resolveKernel(valid.kernel);
   const backend = await initBackend();
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);

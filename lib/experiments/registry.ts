@@ -9,6 +9,7 @@ import { loadMdpInput } from "./mdp-input";
 import { propagationRows } from "./propagation";
 import { NetworkSweepConfig, runNetworkSweep, validateNetworkSweepConfig } from "./network-sweep";
 import { RealizabilitySweepConfig, runRealizabilitySweep, validateRealizabilitySweepConfig } from "./realizability-sweep";
+import { RegimeScalingConfig, runRegimeScaling, validateRegimeScalingConfig } from "./regime-scaling";
 import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "./solver-sweeps";
 
 export interface Experiment {
@@ -22,6 +23,7 @@ const SINGLE: Record<string, Experiment> = {
   improvement: { validate: (c) => validateSolverSweepConfig(c, "improvement"), run: (c) => runImprovement(c as SolverSweepConfig) },
   evaluation: { validate: (c) => validateSolverSweepConfig(c, "evaluation"), run: (c) => runEvaluation(c as SolverSweepConfig) },
   convergence: { validate: validateConvergenceConfig, run: (c) => runConvergence(c as ConvergenceConfig) },
+  "regime-scaling": { validate: validateRegimeScalingConfig, run: (c) => runRegimeScaling(c as RegimeScalingConfig) },
   // Derived from `convergence` (same config, same cache): one row per (iteration, replica, statement, reading).
   propagation: {
     validate: validateConvergenceConfig,

@@ -34,7 +34,7 @@ import { evaluationProblem, improvementProblem, KERNELS, KernelName, resolveKern
 import { CachedResult, canonicalJson, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
 import { secondsPerWork } from "./estimate";
-import { loadMdpInput } from "./mdp-input";
+import { loadMdpInput, requireErgodic } from "./mdp-input";
 import type { Row } from "./results-io";
 import { checkInteger, checkIntegerArray, checkNumber, checkObject, ConfigError } from "./validate";
 
@@ -138,6 +138,7 @@ export function solverSetting(experiment: "improvement" | "evaluation", config: 
     config.policyEnergy.forEach((row, s) => row.forEach((v, a) => (energy[s * A + a] = v)));
   }
   const policy = energyPolicy(mdp, energy);
+  requireErgodic(mdp, config.mdp, policy, config.policyEnergy ? "the policy π ∝ exp(policyEnergy)" : "π_0 (the uniform policy)");
   const nu = stationaryDistribution(mdp, policy).nu;
   const { Q } = evaluatePolicy(mdp, policy);
   if (experiment === "evaluation") return { mdp, policy, weights: stateActionDistribution(mdp, nu, policy), target: Q };

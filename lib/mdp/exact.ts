@@ -69,7 +69,7 @@ export function vFromQ(mdp: FiniteMdp, pi: Policy, Q: Float64Array): Float64Arra
 export type StationaryKind = "unique-stationary" | "cesaro-limit-from-uniform";
 
 /** Closed communicating classes of a chain (Tarjan's SCC on the support of P, then closedness). */
-function closedClasses(P: Float64Array, S: number): number[][] {
+export function closedClasses(P: Float64Array, S: number): number[][] {
   const index = new Int32Array(S).fill(-1);
   const low = new Int32Array(S);
   const onStack = new Uint8Array(S);

@@ -5,7 +5,14 @@
  *     "transitions": [s][a][s'] probabilities (each row non-negative, summing to 1 ± 1e-9),
  *     "rewards": [s][a] finite numbers,
  *     "features": [s][a][d] unit vectors (‖x‖₂ = 1 ± 1e-9), d ≥ 3   (optional),
- *     "description": string                                          (optional) }
+ *                 or {"generator": "one-hot"} (x(s, a) = e_{s·A+a}, generated on load),
+ *     "description": string                                          (optional),
+ *     "source": {"benchmark": string, "restart": ε in [0, 1)}        (optional) }
+ *
+ * A row transitions[s][a] may also be sparse, {"sparse": [[s', p], …]} (the states not listed
+ * have probability 0), which keeps Taxi's 500 × 6 × 500 table small. With `source`, the
+ * file's transitions are the continuing chain P before the restart's uniform mixing, and the
+ * loaded MDP has P_ε = (1 − ε)·P + ε·U(S) (SPEC §1, lib/mdp/restart.ts).
  *
  * Every rule violated is reported (up to MAX_REPORTED_ISSUES, one line each) in one
  * MdpFormatError naming the field, the index and the rule; nothing half-loaded is ever
@@ -14,11 +21,13 @@
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../experiments/results-io";
 import { userPath } from "../paths";
-import type { FiniteMdp } from "./mdp";
+import { FEATURE_GENERATORS, type FeatureGenerator, type FiniteMdp, type MdpSource } from "./mdp";
+import { oneHotFeatures } from "./generators";
+import { mixUniform } from "./restart";
 
 export const ROW_SUM_TOLERANCE = 1e-9;
 export const UNIT_NORM_TOLERANCE = 1e-9;
-const FIELDS = ["name", "description", "gamma", "transitions", "rewards", "features"];
+const FIELDS = ["name", "description", "source", "gamma", "transitions", "rewards", "features"];
 
 /** How many violated rules a message lists; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 20;
@@ -101,6 +110,18 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
   for (const k of Object.keys(o)) if (!FIELDS.includes(k)) issues.add(`unknown field "${k}"`, `(allowed: ${FIELDS.join(", ")})`);
   if (typeof o.name !== "string" || o.name.length === 0) issues.add("name", `must be a non-empty string, got ${show(o.name)}`);
   if (o.description !== undefined && typeof o.description !== "string") issues.add("description", `must be a string, got ${show(o.description)}`);
+  let origin: MdpSource | undefined;
+  if (o.source !== undefined) {
+    if (o.source === null || typeof o.source !== "object" || Array.isArray(o.source)) issues.add("source", `must be an object {"benchmark": string, "restart": number}, got ${show(o.source)}`);
+    else {
+      const so = o.source as Record<string, unknown>;
+      for (const k of Object.keys(so)) if (!["benchmark", "restart"].includes(k)) issues.add(`source has unknown field "${k}"`, "(allowed: benchmark, restart)");
+      if (typeof so.benchmark !== "string" || so.benchmark.length === 0) issues.add("source.benchmark", `must be a non-empty string, got ${show(so.benchmark)}`);
+      const eps = issues.finite(so.restart, "source.restart");
+      if (eps !== null && !(eps >= 0 && eps < 1)) issues.add("source.restart", `must be in [0, 1), got ${eps}`);
+      if (typeof so.benchmark === "string" && eps !== null && eps >= 0 && eps < 1) origin = { benchmark: so.benchmark, restart: eps };
+    }
+  }
   const gamma = issues.finite(o.gamma, "gamma");
   if (gamma !== null && !(gamma > 0 && gamma < 1)) issues.add("gamma", `must be in (0, 1), got ${gamma}`);
 
@@ -114,7 +135,7 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
     T!.forEach((row, s) => {
       const acts = s === 0 ? first : issues.array(row, `transitions[${s}]`, A, "the number of actions of transitions[0]");
       acts?.forEach((dist, a) => {
-        const probs = issues.numbers(dist, `transitions[${s}][${a}]`, S, "the number of states");
+        const probs = isSparseRow(dist) ? sparseRow(issues, dist, `transitions[${s}][${a}]`, S) : issues.numbers(dist, `transitions[${s}][${a}]`, S, "the number of states");
         if (!probs) return;
         probs.forEach((x, s2) => {
           if (x < 0) issues.add(`transitions[${s}][${a}][${s2}]`, `must be >= 0, got ${x}`);
@@ -137,8 +158,18 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
   }
 
   let features: Float64Array | undefined;
+  let generator: FeatureGenerator | undefined;
   let d = 0;
-  if (o.features !== undefined) {
+  if (o.features !== null && typeof o.features === "object" && !Array.isArray(o.features)) {
+    const g = (o.features as Record<string, unknown>).generator;
+    if (Object.keys(o.features).some((k) => k !== "generator") || !(FEATURE_GENERATORS as readonly unknown[]).includes(g)) issues.add("features", `must be [s][a][d] vectors or {"generator": ${FEATURE_GENERATORS.map((n) => JSON.stringify(n)).join(" | ")}}, got ${JSON.stringify(o.features)}`);
+    else if (S * A < 3) issues.add("features", `one-hot features need |S||A| >= 3, got ${S * A}`);
+    else {
+      generator = g as FeatureGenerator;
+      features = oneHotFeatures(S, A);
+      d = S * A;
+    }
+  } else if (o.features !== undefined) {
     const F = first ? issues.array(o.features, "features", S, "the number of states in transitions") : issues.array(o.features, "features");
     const F0 = F && first ? issues.array(F[0], "features[0]", A, "the number of actions in transitions") : null;
     const x00 = F0 ? issues.array(F0[0], "features[0][0]") : null;
@@ -162,11 +193,43 @@ export function parseMdp(value: unknown, source = "mdp"): FiniteMdp {
 
   const mdp: FiniteMdp = { name: o.name as string, gamma: gamma as number, states: S, actions: A, transitions, rewards };
   if (o.description !== undefined) mdp.description = o.description as string;
+  if (origin) {
+    mdp.source = origin;
+    if (origin.restart > 0) {
+      mdp.baseTransitions = transitions;
+      mdp.transitions = mixUniform(transitions, S, origin.restart);
+    }
+  }
   if (features) {
     mdp.features = features;
     mdp.dim = d;
+    if (generator) mdp.featureGenerator = generator;
   }
   return mdp;
+}
+
+const isSparseRow = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A row {"sparse": [[s', p], …]} as a dense vector of length S, or null after recording why not. */
+function sparseRow(issues: Issues, v: Record<string, unknown>, field: string, S: number): number[] | null {
+  if (Object.keys(v).some((k) => k !== "sparse")) return issues.add(field, `must be an array of ${S} probabilities or {"sparse": [[s', p], …]}, got an object with fields ${Object.keys(v).join(", ")}`), null;
+  const pairs = issues.array(v.sparse, `${field}.sparse`);
+  if (!pairs) return null;
+  const dense = new Array<number>(S).fill(0);
+  const seen = new Set<number>();
+  let ok = true;
+  pairs.forEach((pair, i) => {
+    const f = `${field}.sparse[${i}]`;
+    if (!Array.isArray(pair) || pair.length !== 2) return issues.add(f, `must be a pair [s', p], got ${show(pair)}`), (ok = false);
+    const [t, p] = pair;
+    if (typeof t !== "number" || !Number.isInteger(t) || t < 0 || t >= S) return issues.add(`${f}[0]`, `must be a state index in [0, ${S}), got ${show(t)}`), (ok = false);
+    if (seen.has(t)) return issues.add(`${f}[0]`, `state ${t} is listed twice`), (ok = false);
+    seen.add(t);
+    const x = issues.finite(p, `${f}[1]`);
+    if (x === null) return (ok = false);
+    dense[t] = x;
+  });
+  return ok ? dense : null;
 }
 
 /** Read and validate an MDP file. */
@@ -186,15 +249,34 @@ export function loadMdp(path: string): FiniteMdp {
   return parseMdp(value, path);
 }
 
-/** The JSON form of an MDP (nested arrays, as in the file format). */
-export function mdpToJson(mdp: FiniteMdp): Record<string, unknown> {
+/**
+ * The JSON form of an MDP (nested arrays, as in the file format). With `source.restart` > 0 the
+ * file stores P before the mixing (`baseTransitions`), as the loader expects. `sparse` writes a
+ * row as {"sparse": [[s', p], …]} when that is shorter (under a quarter of its entries non-zero).
+ */
+export function mdpToJson(mdp: FiniteMdp, options: { sparse?: boolean } = {}): Record<string, unknown> {
   const { states: S, actions: A } = mdp;
   const out: Record<string, unknown> = { name: mdp.name };
   if (mdp.description !== undefined) out.description = mdp.description;
+  if (mdp.source) out.source = { benchmark: mdp.source.benchmark, restart: mdp.source.restart };
   out.gamma = mdp.gamma;
-  out.transitions = Array.from({ length: S }, (_, s) => Array.from({ length: A }, (_, a) => Array.from(mdp.transitions.subarray((s * A + a) * S, (s * A + a + 1) * S))));
+  let P = mdp.transitions;
+  if (mdp.source && mdp.source.restart > 0) {
+    if (!mdp.baseTransitions) throw new RangeError(`${mdp.name}: source.restart = ${mdp.source.restart} but no baseTransitions to write (a file stores P before the restart's mixing)`);
+    P = mdp.baseTransitions;
+  }
+  const rowJson = (row: Float64Array): unknown => {
+    if (!options.sparse) return Array.from(row);
+    const nz: [number, number][] = [];
+    row.forEach((p, t) => {
+      if (p !== 0) nz.push([t, p]);
+    });
+    return 4 * nz.length < S ? { sparse: nz } : Array.from(row);
+  };
+  out.transitions = Array.from({ length: S }, (_, s) => Array.from({ length: A }, (_, a) => rowJson(P.subarray((s * A + a) * S, (s * A + a + 1) * S))));
   out.rewards = Array.from({ length: S }, (_, s) => Array.from(mdp.rewards.subarray(s * A, (s + 1) * A)));
-  if (mdp.features && mdp.dim) {
+  if (mdp.featureGenerator) out.features = { generator: mdp.featureGenerator };
+  else if (mdp.features && mdp.dim) {
     const d = mdp.dim;
     out.features = Array.from({ length: S }, (_, s) => Array.from({ length: A }, (_, a) => Array.from(mdp.features!.subarray((s * A + a) * d, (s * A + a + 1) * d))));
   }
@@ -202,8 +284,8 @@ export function mdpToJson(mdp: FiniteMdp): Record<string, unknown> {
 }
 
 /** Validate, then write atomically (a file that would not load back is never written). */
-export function writeMdp(path: string, mdp: FiniteMdp): void {
-  const json = mdpToJson(mdp);
+export function writeMdp(path: string, mdp: FiniteMdp, options: { sparse?: boolean } = {}): void {
+  const json = mdpToJson(mdp, options);
   parseMdp(JSON.parse(JSON.stringify(json)), path);
   writeFileAtomic(userPath(path), JSON.stringify(json) + "\n");
 }

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../experiments/provenance";
 import { mdpStream } from "../random";
+import { writeBenchmarks } from "./benchmarks/catalog";
 import { writeMdp } from "./format";
 import { coverageTrap, CoverageTrapSpec, garnet, GarnetSpec } from "./generators";
 import type { FiniteMdp } from "./mdp";
@@ -102,11 +103,12 @@ export function buildTestbed(t: Testbed): FiniteMdp {
   return t.kind === "garnet" ? garnet(rng, t.spec) : coverageTrap(rng, t.spec);
 }
 
-/** Write every named testbed to `dir` (default data/mdp/); returns the paths. */
+/** Write every named testbed, and the named benchmarks (lib/mdp/benchmarks), to `dir` (default data/mdp/); returns the paths. */
 export function writeTestbeds(dir: string = MDP_DIR): string[] {
-  return TESTBEDS.map((t) => {
+  const garnets = TESTBEDS.map((t) => {
     const path = join(dir, `${t.spec.name}.json`);
     writeMdp(path, buildTestbed(t));
     return path;
   });
+  return [...garnets, ...writeBenchmarks(dir)];
 }
