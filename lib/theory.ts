@@ -215,3 +215,11 @@ export function cor410RootMse(a: { K: number; radiusF: number; radiusQ: number; 
   const c = phi + A * vphi;
   return { T: K ** 6 * Rf ** 4 * c ** 4 + K ** 2 * RQ ** 4 * psi ** 4, widthF: K ** 12 * Rf ** 10 * c ** 8, widthQ: K ** 4 * RQ ** 10 * psi ** 8 };
 }
+
+/**
+ * SPEC §9, the step-size test of the collapse: with η = c·T^{-1/2} a direction's kept fraction
+ * depends on x = λ·η·T = c·λ·√T only (for ηλ ≪ 1), so a curve at step constant c reaches the
+ * level the curve at c = 1 reaches at T after T·c^{-2} steps: it shifts by this factor in T.
+ * No fitted constant.
+ */
+export const stepSizeShift = labelled((c: number): number => c ** -2, "T_c/T_1 = c^-2");

@@ -45,6 +45,8 @@ export interface SolverCurves {
   widthRateHalf: (m: number, c: number) => number;
   residualFractionLimit: (x: number) => number;
   pathAverageResidualFraction: (re: number, im: number, eta: number, T: number) => number;
+  /** The lemma behind the width terms, c·R³m^{-1/2}, drawn at the solvers' outputs (lib/report/radius-figures.ts). */
+  linearisationBound: (m: number, radius: number, c: number) => number;
 }
 
 /** One regime of a notebook: three sweeps on one testbed (SPEC §9). */
