@@ -637,7 +637,11 @@ export function widthTable(widths: WidthRow[], curves: SolverCurves): Record<str
   }));
 }
 
-/** Radius used (projection) vs the minimum radius that makes the target realizable (Assumption 4.3), per width at the largest T, one panel per arm. */
+/**
+ * Radius used (projection) vs the minimum radius that makes the target realizable (Assumption 4.3),
+ * and where the outputs actually ended (‖θ̄ − α(0)‖, ‖θ(T−1) − α(0)‖), per width at the largest T,
+ * one panel per arm; the subtitle counts the rows in which the projection acted.
+ */
 export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }): Figure {
   const allM: number[] = [];
   const panels: LogLogPanel[] = arms.map((arm, i) => {
@@ -645,22 +649,28 @@ export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }
     const rows = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === T)].filter((r) => typeof r.realizabilityRadius === "number");
     const needed = summarise(rows, ["m"], "realizabilityRadius").sort((a, b) => (a.m as number) - (b.m as number));
     const used = summarise(rows, ["m"], "radius").sort((a, b) => (a.m as number) - (b.m as number));
+    const average = summarise(rows, ["m"], "distanceAverage").sort((a, b) => (a.m as number) - (b.m as number));
+    const lastD = summarise(rows, ["m"], "distanceLast").sort((a, b) => (a.m as number) - (b.m as number));
     const ms = needed.map((g) => g.m as number);
     allM.push(...ms);
     return {
       title: panelTitle(arm, { withControl: false }),
       traces: [
         ...bandSeries({ name: "minimum radius making the exact target realizable (Assumption 4.3)", x: ms, mean: needed.map((g) => g.mean), standardError: needed.map((g) => g.standardError), n: needed.map((g) => g.n), color: PALETTE[2], panel: i, group: "needed", showlegend: i === 0 }),
-        ...bandSeries({ name: "radius used by the projection (1.5 × the minimum, per replica)", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), n: used.map((g) => g.n), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
+        ...bandSeries({ name: "radius R used by the projection", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), n: used.map((g) => g.n), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
+        ...bandSeries({ name: "measured ‖θ̄ − α(0)‖ (path average)", x: ms, mean: average.map((g) => g.mean), standardError: average.map((g) => g.standardError), n: average.map((g) => g.n), color: PALETTE[1], panel: i, group: "distance", showlegend: i === 0 }),
+        ...bandSeries({ name: "measured ‖θ(T−1) − α(0)‖ (last iterate)", x: ms, mean: lastD.map((g) => g.mean), standardError: lastD.map((g) => g.standardError), n: lastD.map((g) => g.n), color: PALETTE[1], dash: "dot", panel: i, group: "distance-last", showlegend: i === 0 }),
       ],
     };
   });
+  const all = arms.flatMap((a) => [...a.byT.rows, ...a.byM.rows, ...a.control.rows]);
+  const projected = all.filter((r) => (r.projections as number) > 0).length;
   return logLogPanels({
-    title: `Thm ${opts.theorem}: projection radius vs the radius Assumption 4.3 needs`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; per width, replica means; bands 95%`,
+    title: `Thm ${opts.theorem}: projection radius, the radius Assumption 4.3 needs, and where the outputs ended`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; per width at the largest T, replica means; bands 95%; the projection acted in ${projected} of ${all.length} rows of these sweeps${projected === 0 ? " (the radius never binds here: see the radius sweep)" : ""}`,
     panels,
     xTitle: "width m",
-    yTitle: "radius ‖θ − α(0)‖",
+    yTitle: "radius R; distance ‖θ − α(0)‖",
     xValues: allM,
   });
 }
@@ -826,6 +836,11 @@ export function regimeFindings(opts: {
         figure: opts.figures.vsT,
       });
     }
+    // Where the bound says anything at c = 1: its value at the largest T against E[target²] (above 1: vacuous).
+    const Tmax = Math.max(...arm.byT.rows.map((r) => r.T as number));
+    const atTmax = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === Tmax)];
+    const boundAtOne = summarise(atTmax, ["m"], "radius").sort((x, y) => (x.m as number) - (y.m as number)).map((g) => ({ m: g.m as number, R: g.mean, value: bound(Tmax, g.m as number, g.mean, 1) / arm.targetMeanSquare }));
+    out.push({ statement: `${name}: the bound with c = 1 at T = ${pow2(Tmax)}`, measured: `${curveLabel(bound)} at c = 1 and the radius used: ${boundAtOne.map((b) => `${fmt(b.value, 3)}·E[target²] (m = ${b.m}, R = ${b.R.toFixed(2)})`).join(", ")}; ${boundAtOne.every((b) => b.value > 1) ? "vacuous (above predicting 0) at every width" : `informative (below 1) at m = ${boundAtOne.filter((b) => b.value <= 1).map((b) => b.m).join(", ")}`}`, theory: "an O(·) bound with an unknown constant: only its shape is tested here", figure: opts.figures.vsM });
     const rel = summarise(arm.byT.rows, ["T"], "mseAverage").sort((a, b) => (a.T as number) - (b.T as number));
     const worse = rel.filter((g) => g.mean > arm.targetMeanSquare).map((g) => g.T as number);
     out.push({ statement: `${name}: error on the target's scale`, measured: `MSE/E[target²] from ${fmt(rel[0].mean / arm.targetMeanSquare)} (T = ${pow2(rel[0].T as number)}) to ${fmt(rel[rel.length - 1].mean / arm.targetMeanSquare)} (T = ${pow2(rel[rel.length - 1].T as number)}), all widths pooled; ${worse.length > 0 ? `worse than predicting 0 up to T = ${pow2(Math.max(...worse))}` : "better than predicting 0 at every T"}`, theory: "predicting 0 has MSE/E[target²] = 1", figure: opts.figures.vsT });
