@@ -81,3 +81,20 @@ test("verdicts in the findings come only from tests that could fail; measurement
   assert.equal(held.verdict, undefined);
   assert.match(held.measured, /no verdict, 0 points with x_min ≥ 1/);
 });
+
+test("step-size collapse: curves that coincide against x agree, a curve lifted by 30% at large c fails, and the band is the pair's (Bonferroni)", async () => {
+  const { collapseComparisons } = await import("../lib/report/step-size-figures");
+  const lambda = 0.02;
+  const Ts = [64, 256, 1024, 4096, 16384];
+  const curve = (c: number, lift = 1) => {
+    const x = Ts.map((T) => c * lambda * Math.sqrt(T));
+    return { c, Ts, x, summary: x.map((v) => ({ mean: lift * theory.residualFractionLimit(v), standardError: 0.01 * theory.residualFractionLimit(v), n: 16 })), predicted: x.map((v) => theory.residualFractionLimit(v)) };
+  };
+  const same = collapseComparisons([curve(1), curve(4)]);
+  assert.equal(same[0].agree, true);
+  assert.ok(same[0].x.length >= 2);
+  // 1% relative s.e. on both: the band is z·√2·1% with z = Φ^-1(1 − 0.025/n) > 1.96.
+  assert.ok(same[0].halfWidth[0] > 1.96 * Math.SQRT2 * 0.01);
+  const lifted = collapseComparisons([curve(1), curve(4), curve(16, 1.3)]);
+  assert.deepEqual(lifted.map((c) => c.agree), [true, false]);
+});

@@ -31,7 +31,7 @@ export interface CollapseComparison {
   cHigh: number;
   /** The x of the higher c inside the lower c's x range. */
   x: number[];
-  /** log(mean_high / mean_low interpolated at x), and its 95% half-width. */
+  /** log(mean_high / mean_low interpolated at x), and its half-width (95% for the pair, Bonferroni over its x). */
   logRatio: number[];
   halfWidth: number[];
   /** The same log-ratio for the linearised prediction (finite ηλ makes it nonzero). */
@@ -64,9 +64,28 @@ export function stepSizeCurves(experiment: SolverExperiment, results: CachedResu
 }
 
 /**
+ * The standard normal quantile Φ^{-1}(p), 0 < p < 1 (Acklam's rational approximation, relative
+ * error < 1.2e-9; enough for a confidence band).
+ */
+function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/**
  * Compare neighbouring c at the x they share: the higher c's points inside the lower c's x range,
- * against the lower curve interpolated in log-log; they agree where |log ratio| ≤ 1.96·√(rse₁² + rse₂²)
- * (rse = s.e./mean, the lower one interpolated).
+ * against the lower curve interpolated in log-log; they agree where |log ratio| ≤ z·√(rse₁² + rse₂²)
+ * (rse = s.e./mean, the lower one interpolated), z = Φ^{-1}(1 − 0.025/n) for the pair's n shared x:
+ * a 95% band for the pair as a whole (Bonferroni), so one pair's verdict does not fail by the
+ * chance of one point in twenty.
  */
 export function collapseComparisons(curves: StepSizeCurve[]): CollapseComparison[] {
   const out: CollapseComparison[] = [];
@@ -77,7 +96,8 @@ export function collapseComparisons(curves: StepSizeCurve[]): CollapseComparison
     const rseLow = lo.summary.map((g) => g.standardError / g.mean);
     const logPredLow = lo.predicted.map(Math.log);
     const logRatio = idx.map((i) => Math.log(hi.summary[i].mean) - interpolate(lo.x, logLow, hi.x[i]));
-    const halfWidth = idx.map((i) => 1.96 * Math.hypot(hi.summary[i].standardError / hi.summary[i].mean, interpolate(lo.x, rseLow, hi.x[i])));
+    const z = idx.length > 0 ? normalQuantile(1 - 0.025 / idx.length) : 1.96;
+    const halfWidth = idx.map((i) => z * Math.hypot(hi.summary[i].standardError / hi.summary[i].mean, interpolate(lo.x, rseLow, hi.x[i])));
     out.push({
       cLow: lo.c, cHigh: hi.c, x: idx.map((i) => hi.x[i]), logRatio, halfWidth,
       predictedLogRatio: idx.map((i) => Math.log(hi.predicted[i]) - interpolate(lo.x, logPredLow, hi.x[i])),
@@ -126,7 +146,7 @@ export function collapseTable(comparisons: CollapseComparison[]): Record<string,
     "c (low → high)": `${c.cLow} → ${c.cHigh}`,
     x_min: x,
     "log(MSE_high / MSE_low at the same x)": c.logRatio[j],
-    "95% ±": c.halfWidth[j],
+    "95% ± (Bonferroni over the pair's x)": c.halfWidth[j],
     "linearised prediction's log ratio": c.predictedLogRatio[j],
     agree: Math.abs(c.logRatio[j]) <= c.halfWidth[j] ? "yes" : "no",
   })));
@@ -141,7 +161,7 @@ export function collapseFindings(comparisons: CollapseComparison[], opts: { theo
     statement: `Thm ${opts.theorem} (NeurIPS), ${opts.label}, m = ${opts.m}: the step-size test of the collapse (SPEC §9)`,
     measured: tested.map((c) => `c = ${c.cLow} → ${c.cHigh}: ${c.x.length} shared x_min, |log ratio| ≤ ${worst(c).toFixed(3)} (band ±${Math.min(...c.halfWidth).toFixed(3)}…${Math.max(...c.halfWidth).toFixed(3)}; prediction ${Math.max(...c.predictedLogRatio.map(Math.abs)).toFixed(3)})`).join("; "),
     theory: `error a function of x = c·λ·√T alone: curves coincide against x_min and shift by ${curveLabel(stepSizeShift)} in T (no fitted constant)`,
-    ...(tested.length > 0 ? { verdict: failing.length === 0 ? `holds: every shared x agrees within its 95% band (${tested.length} pairs of c)` : `fails for c = ${failing.map((c) => `${c.cLow} → ${c.cHigh}`).join(", ")}` } : {}),
+    ...(tested.length > 0 ? { verdict: failing.length === 0 ? `holds: every shared x agrees within the pair's 95% band (${tested.length} pairs of c)` : `fails for c = ${failing.map((c) => `${c.cLow} → ${c.cHigh}`).join(", ")}${failing.length < tested.length ? `; holds for ${tested.filter((c) => c.agree).map((c) => `${c.cLow} → ${c.cHigh}`).join(", ")}` : ""}` } : {}),
     figure: opts.figure,
   }];
 }
