@@ -272,6 +272,8 @@ export interface HeldOutRow {
   result: TransientHeldOut;
   /** The width term at this m, c_w·g_w(m), with c_w fitted on the arm's other widths (the width sweep); 0 where they are too few. */
   floor: number;
+  /** The same check without the floor (c·g(T) alone, the stricter test), for comparison. */
+  strict: TransientHeldOut;
 }
 
 /** A sweep's mean MSE (path average) per (m, T), sorted by T. */
@@ -322,8 +324,10 @@ function heldOutRows(arm: RegimeArm, rows: Row[], init: string, curves: SolverCu
   return [...new Set(rows.map((r) => r.m as number))].map((m) => {
     const s = series(rows, m).filter((g) => (g.T as number) >= arm.threshold);
     const floor = curves.widthRateQuarter(m, cw);
-    const result = heldOutAfterTransient(s.map((g) => g.T as number), s.map((g) => g.mean), s.map((g) => g.standardError), (T) => curves.optimisationRate(T, 1), { xMin: (T) => xMin(arm, T), floor });
-    return { arm: arm.label, m, init, result, floor };
+    const args = [s.map((g) => g.T as number), s.map((g) => g.mean), s.map((g) => g.standardError), (T: number) => curves.optimisationRate(T, 1)] as const;
+    const result = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T), floor });
+    const strict = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T) });
+    return { arm: arm.label, m, init, result, floor, strict };
   });
 }
 
@@ -422,6 +426,7 @@ export function heldOutTable(rows: HeldOutRow[], curves: SolverCurves): Record<s
       c: c ? c.constant : "—",
       [`floor ${curveLabel(curves.widthRateQuarter)}`]: h.floor,
       "worst held-out (mean − 1.96 s.e.)/(c·g + floor)": c ? c.worstRatio : "—",
+      "the same without the floor": h.strict.check ? h.strict.check.worstRatio : "—",
       verdict: h.result.verdict === "no verdict" ? `no verdict: ${h.result.reason}` : h.result.verdict,
     };
   });
@@ -820,7 +825,7 @@ export function regimeFindings(opts: {
     const failing = judged.filter((h) => h.result.verdict === "fails");
     if (held.length > 0) out.push({
       statement: `${name}: held-out check of ${rate} past the transient (c fitted from the first T with x_min ≥ 1, width floor from the other widths)`,
-      measured: held.map((h) => (h.result.check ? `m = ${h.m} (${h.init}): c fitted on T = ${pow2(h.result.check.fitX[0])}…${pow2(h.result.check.fitX[h.result.check.fitX.length - 1])}, tested on ${pow2(h.result.check.testX[0])}…${pow2(h.result.check.testX[h.result.check.testX.length - 1])}, worst (mean − 1.96 s.e.)/(c·g + floor) ${fmt(h.result.check.worstRatio, 3)}` : `m = ${h.m} (${h.init}): no verdict, ${h.result.reason}`)).join("; "),
+      measured: held.map((h) => (h.result.check ? `m = ${h.m} (${h.init}): c fitted on T = ${pow2(h.result.check.fitX[0])}…${pow2(h.result.check.fitX[h.result.check.fitX.length - 1])}, tested on ${pow2(h.result.check.testX[0])}…${pow2(h.result.check.testX[h.result.check.testX.length - 1])}, worst (mean − 1.96 s.e.)/(c·g + floor) ${fmt(h.result.check.worstRatio, 3)} (without the floor ${h.strict.check ? fmt(h.strict.check.worstRatio, 3) : "—"})` : `m = ${h.m} (${h.init}): no verdict, ${h.result.reason}`)).join("; "),
       theory: `error ≤ c·${rate.replace(/^c·/, "")} + ${curveLabel(curves.widthRateQuarter)} (c fitted on other data)`,
       ...(judged.length > 0 ? { verdict: failing.length === 0 ? `holds at ${judged.length} of ${judged.length}${judged.length < held.length ? ` (no verdict at ${held.length - judged.length})` : ""}` : `fails at ${failing.length} of ${judged.length} (worst ${fmt(Math.max(...failing.map((h) => h.result.check!.worstRatio)), 3)})` } : {}),
       figure: opts.figures.vsT,
