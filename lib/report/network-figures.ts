@@ -8,7 +8,7 @@ import * as theory from "../theory";
 import { curveLabel } from "../theory";
 import { heldOutRateCheck, HeldOutCheck } from "../verdicts";
 import type { Row } from "../experiments/results-io";
-import { Figure, logLogFigure, mathLabel, measuredTrace, PALETTE, settingsLine, span, theoryTrace, withSubtitle } from "./figures";
+import { Figure, logLogFigure, mathLabel, measuredTrace, PALETTE, settingsLine, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type NetworkCurves = Pick<typeof theory, "ntkErrorRate" | "linearisationBound" | "linearisationRandomDirection">;
 
@@ -121,16 +121,24 @@ export function worstDirectionFigure(runs: WorstDirectionRun[], curves: NetworkC
     const worstRatio = Math.max(...summary.map((s) => (s.mean - 1.96 * s.standardError) / (constant * bound(s.m as number, radius))));
     return { radius, worstRatio, holds: worstRatio <= 1 };
   });
-  const traces = summaries.flatMap(({ radius, summary }, k) => {
+  const traces: Trace[] = summaries.flatMap(({ radius, summary }, k): Trace[] => {
     const color = PALETTE[k % PALETTE.length];
     const x = summary.map((s) => s.m as number);
     const random = summarise(runs[k].random.filter((r) => x.includes(r.m as number)), ["m"], "linearisationGap").sort((a, b) => (a.m as number) - (b.m as number));
+    // One legend entry per radius (the worst direction, solid); the dotted and dashed lines of a radius share its colour and are named once below.
     return [
-      measuredTrace(`R = ${radius}: worst direction found`, x, summary.map((s) => s.mean), summary.map((s) => s.standardError), color),
-      theoryTrace(`R = ${radius}: random direction`, random.map((s) => s.m as number), random.map((s) => s.mean), color, "dot"),
-      theoryTrace(mathLabel(`R = ${radius}: ${curveLabel(curves.linearisationBound)}, c = ${constant.toPrecision(3)} from R = ${ref.radius}, m ≤ ${inWidth ? Math.max(...inWidth.fitX) : Math.max(...ms)}`), x, x.map((m) => constant * bound(m, radius)), color, "dash"),
+      { ...measuredTrace(`R = ${radius}`, x, summary.map((s) => s.mean), summary.map((s) => s.standardError), color), legendgroup: `R${radius}` },
+      { ...theoryTrace(`R = ${radius}: random direction`, random.map((s) => s.m as number), random.map((s) => s.mean), color, "dot"), legendgroup: `R${radius}`, showlegend: false },
+      { ...theoryTrace(`R = ${radius}: bound`, x, x.map((m) => constant * bound(m, radius)), color, "dash"), legendgroup: `R${radius}`, showlegend: false },
     ];
   });
+  const fitTop = inWidth ? Math.max(...inWidth.fitX) : Math.max(...ms);
+  traces.push(
+    // Single-point lines draw nothing: legend entries for the three line styles.
+    theoryTrace("solid: the worst direction found (a lower bound on the sup)", [ms[0]], [refSummary[0].mean], "#000000", "solid"),
+    theoryTrace("dotted: a random direction, same run", [ms[0]], [refSummary[0].mean], "#000000", "dot"),
+    theoryTrace(mathLabel(`dashed: ${curveLabel(curves.linearisationBound)}, c = ${constant.toPrecision(3)} fitted on R = ${ref.radius}, m ≤ ${fitTop} only`), [ms[0]], [refSummary[0].mean], "#000000", "dash"),
+  );
   const fit = fitPowerLaw(ms, refSummary.map((s) => s.mean));
   const replicas = new Set(ref.worst.map((r) => r.replica)).size;
   const figure = withSubtitle(logLogFigure({
@@ -139,7 +147,7 @@ export function worstDirectionFigure(runs: WorstDirectionRun[], curves: NetworkC
     xValues: ms,
     yTitle: "(1/n) Σ<sub>p</sub> (u<sub>α</sub> − u⁰<sub>α</sub>)²(x<sub>p</sub>)",
     traces,
-  }), `${settingsLine({ d: run?.dim, "inputs x<sub>p</sub>": run?.points })} · ${replicas} initialisations per width · worst: closed-form single-input start + projected gradient ascent (a lower bound on the sup)<br>dashed: c fitted on R = ${ref.radius}, smaller half of m only; tested on the rest and on every other R`);
+  }), `${settingsLine({ d: run?.dim, "inputs x<sub>p</sub>": run?.points })} · ${replicas} initialisations per width; mean, bars 95% CI<br>dashed: c from R = ${ref.radius}, m ≤ ${fitTop}; tested on the larger m and every other R`);
   return { figure, checks: { constant, referenceRadius: ref.radius, inWidth, inRadius, fit }, summaries };
 }
 

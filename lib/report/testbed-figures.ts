@@ -85,8 +85,12 @@ export interface SettlingCheck {
   column: string;
   widths: number[];
   trend: RatioTrend;
-  /** "settles" where the whole 95% CI of the slope over the larger half of m lies inside ±SETTLED_SLOPE, else "still moving". */
-  verdict: "settles" | "still moving";
+  /**
+   * "settles" where the whole 95% CI of the slope over the larger half of m lies inside
+   * ±SETTLED_SLOPE, "still moving" where it lies wholly outside, "no verdict" where it straddles
+   * the tolerance (too few replicas to tell).
+   */
+  verdict: "settles" | "still moving" | "no verdict";
 }
 
 /**
@@ -98,8 +102,8 @@ export const SETTLED_SLOPE = 0.05;
 
 /**
  * The claim "the radii settle as m grows" (SPEC §4), tested: the slope of log R against log m over
- * the larger half of the widths (at least 3) with its 95% CI (`ratioTrend`); it fails unless the
- * whole CI lies within ±SETTLED_SLOPE.
+ * the larger half of the widths (at least 3) with its 95% CI (`ratioTrend`): it holds if the whole
+ * CI lies within ±SETTLED_SLOPE, fails if it lies wholly outside, and gives no verdict otherwise.
  */
 export function settlingCheck(rows: Row[], column: string): SettlingCheck {
   const s = summarise(rows, ["m"], column).sort((a, b) => (a.m as number) - (b.m as number));
@@ -107,6 +111,7 @@ export function settlingCheck(rows: Row[], column: string): SettlingCheck {
   if (upper.length < 3) throw new RangeError(`a settling check needs at least 3 widths, got ${s.length}`);
   const widths = upper.map((g) => g.m as number);
   const trend = ratioTrend(widths, upper.map((g) => g.mean));
-  const settled = Math.abs(trend.fit.slope) + trend.fit.slopeCi95 < SETTLED_SLOPE;
-  return { column, widths, trend, verdict: settled ? "settles" : "still moving" };
+  const size = Math.abs(trend.fit.slope);
+  const verdict = size + trend.fit.slopeCi95 < SETTLED_SLOPE ? "settles" : size - trend.fit.slopeCi95 > SETTLED_SLOPE ? "still moving" : "no verdict";
+  return { column, widths, trend, verdict };
 }
