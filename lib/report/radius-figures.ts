@@ -119,8 +119,8 @@ export function radiusSweepFigures(arms: RadiusArm[], opts: { theorem: "4.5" | "
     endPanels.push({ title, traces: endTraces, verticals: [{ x: 1, label: "R = R<sub>min</sub>" }] });
   });
   const subtitle = `R = k·R<sub>min</sub> per replica (R<sub>min</sub>: the smallest radius making the exact target realizable, Assumption 4.3); replica means, bands 95%`;
-  const error = logLogPanels({ title: `Thm ${opts.theorem}: error vs the projection radius, and the bound at c = 1`, subtitle, panels: errorPanels, xTitle: "k = R / R<sub>min</sub>", yTitle: "MSE / E[target²]", xValues: allK, powerOfTwoX: false });
-  const ends = logLogPanels({ title: `Thm ${opts.theorem}: where the outputs end in the ball, and how often the projection acted`, subtitle, panels: endPanels, xTitle: "k = R / R<sub>min</sub>", yTitle: "distance / R; projected steps / T", xValues: allK, powerOfTwoX: false });
+  const error = logLogPanels({ title: `Thm ${opts.theorem}: error vs the projection radius, and the bound at c = 1`, subtitle, panels: errorPanels, xTitle: "k = R / R<sub>min</sub>", yTitle: "MSE / E[target²]", xValues: allK });
+  const ends = logLogPanels({ title: `Thm ${opts.theorem}: where the outputs end in the ball, and how often the projection acted`, subtitle, panels: endPanels, xTitle: "k = R / R<sub>min</sub>", yTitle: "distance / R; projected steps / T", xValues: allK });
   return { error, ends, points };
 }
 

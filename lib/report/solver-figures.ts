@@ -234,7 +234,7 @@ function panelTitle(a: RegimeArm, opts: { withControl?: boolean; eigenvectors?: 
   const sym = a.experiment === "improvement" ? "λ<sub>min</sub>(H)" : "Re λ<sub>min</sub>(M)";
   const Tmax = Math.max(...a.byT.rows.map((r) => r.T as number));
   const styles = opts.withControl === false ? `${a.init} init` : `${a.init} init (${initDash(a.init) === "solid" ? "solid" : "dotted"}) · grey: ${a.controlInit} init (${initDash(a.controlInit) === "solid" ? "solid" : "dotted"})`;
-  const kappa = opts.eigenvectors && typeof a.byT.meta.tdEigenvectorCondition === "number" ? `<br>κ(V) = ${(a.byT.meta.tdEigenvectorCondition as number).toFixed(0)}: eigenvectors ${(a.byT.meta.tdEigenvectorCondition as number) > 50 ? "far from orthogonal; a small-share direction can keep a large fraction" : "nearly orthogonal"}` : "";
+  const kappa = opts.eigenvectors && typeof a.byT.meta.tdEigenvectorCondition === "number" ? `<br>κ(V) = ${(a.byT.meta.tdEigenvectorCondition as number).toFixed(0)}: eigenvectors ${(a.byT.meta.tdEigenvectorCondition as number) > 50 ? "far from orthogonal:<br>a direction with a small share can keep a large fraction" : "nearly orthogonal"}` : "";
   return `<b>${a.label}</b><br>${styles}<br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}${kappa}`;
 }
 
@@ -360,8 +360,10 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
     allT.push(...Ts);
     const grid = logGrid(Ts[0], Ts[Ts.length - 1]);
     const etaRule = stepSizeRule(arm.byT.rows);
-    traces.push(curveTrace({ name: "linearised prediction, the arm's init (noiseless, m → ∞; no fitted constant)", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).average / tms), color: "#000000", dash: "solid", width: 1.2, panel: i, group: "prediction", showlegend: i === 0 }));
-    traces.push(curveTrace({ name: "linearised prediction, the other init", x: grid, y: grid.map((T) => predictedMse(arm.controlLinearised, etaRule(T), T).average / tms), color: "#000000", dash: "dot", width: 1, panel: i, group: "prediction-control", showlegend: i === 0 }));
+    // Black: the linearised predictions, in the line style of their initialisation (as the data).
+    for (const [init, solver] of [[arm.init, arm.linearised], [arm.controlInit, arm.controlLinearised]] as const) {
+      traces.push(curveTrace({ name: `linearised prediction, ${init} init (noiseless, m → ∞; no fitted constant)`, x: grid, y: grid.map((T) => predictedMse(solver, etaRule(T), T).average / tms), color: "#000000", dash: initDash(init), width: 1.2, panel: i, group: `prediction-${init}`, showlegend: !arms.slice(0, i).some((a) => a.init === init || a.controlInit === init) }));
+    }
     const main = heldOutRows(arm, arm.byT.rows, arm.init, curves);
     heldOut.push(...main, ...heldOutRows(arm, arm.control.rows, arm.controlInit, curves));
     slopes.push(...slopeRows(arm, arm.byT.rows, arm.linearised, arm.init, curves), ...slopeRows(arm, arm.control.rows, arm.controlLinearised, arm.controlInit, curves));

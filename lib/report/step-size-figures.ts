@@ -127,12 +127,12 @@ export function stepSizeFigure(experiment: SolverExperiment, results: CachedResu
   tracesT.push(curveTrace({ name: "dotted: the linearised prediction at each c (no fitted constant)", x: [curves[0].Ts[0]], y: [curves[0].predicted[0] / tms], color: "#000000", dash: "dot", width: 1, panel: 0, group: "legend-pred" }));
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: the step-size test of the collapse, η = c·T<sup>−1/2</sup>`,
-    subtitle: `${opts.label}, m = ${m}, ${curves[0].summary[0].n} replicas; prediction: the curves shift by ${mathLabel(curveLabel(stepSizeShift))} in T (left) and coincide against x<sub>min</sub> = c·λ<sub>min</sub>·√T (right); bands 95%`,
+    subtitle: `${opts.label}, m = ${m}, ${curves[0].summary[0].n} replicas; bands 95%<br>prediction, no fitted constant: shifted by ${mathLabel(curveLabel(stepSizeShift))} in T (left), one curve against x<sub>min</sub> (right)`,
     panels: [
       { title: "<b>against T</b>: shifted left by c<sup>−2</sup> as c grows", traces: tracesT },
       { title: `<b>against x<sub>min</sub> = c·λ<sub>min</sub>·√T</b> (λ<sub>min</sub> = ${lambdaMin.toExponential(2)}): one curve if the collapse holds`, traces: tracesX, verticals: [{ x: 1, label: "x<sub>min</sub> = 1" }] },
     ],
-    xTitle: "iterations T  |  x_min",
+    xTitle: "T (left) · x<sub>min</sub> = c·λ<sub>min</sub>·√T (right)",
     yTitle: "MSE / E[target²]",
     xValues: curves.flatMap((c) => c.Ts),
     powerOfTwoX: false,
