@@ -228,3 +228,11 @@ export const transientEnd = labelled((lambda: number) => (lambda > 0 ? 1 / lambd
  * (min σ̃ ≤ 1/N).
  */
 export const oneHotTransientFloor = labelled((pairs: number) => 4 * pairs ** 2, "4·(|S||A|)²");
+
+/**
+ * SPEC §9, the step-size test of the collapse: with η = c·T^{-1/2} a direction's kept fraction
+ * depends on x = λ·η·T = c·λ·√T only (for ηλ ≪ 1), so a curve at step constant c reaches the
+ * level the curve at c = 1 reaches at T after T·c^{-2} steps: it shifts by this factor in T.
+ * No fitted constant.
+ */
+export const stepSizeShift = labelled((c: number): number => c ** -2, "T_c/T_1 = c^-2");

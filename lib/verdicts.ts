@@ -6,7 +6,12 @@
  *
  *  - `heldOutRateCheck`: fit c on the smaller half of the x range (the envelope of that half),
  *    then test the larger half: the rate holds there if every held-out point stays below
- *    c·g(x) within its own 95% band. Data falling slower than g cross the line and fail.
+ *    c·g(x) (+ a stated floor) within its own 95% band. Data falling slower than g cross it and fail.
+ *  - `heldOutAfterTransient`: the same, on the points past a transient only (x_min ≥ 1, SPEC §9):
+ *    inside a transient the check records where error/g peaks relative to the cut, not the rate,
+ *    so with too few points past it the answer is "no verdict".
+ *  - `widthTermsCheck`: a width term c·g(m) on the excess error over the widest network, with a
+ *    verdict only where every fitted width's excess is significant, and judged at every held-out width.
  *  - `slopeVerdict`: a least-squares log-log slope with its 95% CI against the theory's
  *    exponent: steeper, consistent or shallower.
  *  - `ratioTrend`: the slope (with CI) of a normalised ratio such as error·√T/R² in log x; a
@@ -28,18 +33,20 @@ export interface HeldOutCheck {
 }
 
 /**
- * Fit the constant of an upper bound c·g(x) on the points with the smaller half of the x values
- * (at least one), and test it on the rest. `mean` and `standardError` per x (sorted or not).
+ * Fit the constant of an upper bound c·g(x) + floor on the points with the smaller half of the x
+ * values (at least one), and test it on the rest. `mean` and `standardError` per x (sorted or
+ * not). `floor` (default 0) is a term of the bound whose constant was fixed elsewhere (e.g. the
+ * width terms, fitted on other widths); c is fitted on mean − floor.
  */
-export function heldOutRateCheck(x: number[], mean: number[], standardError: number[], g: (x: number) => number): HeldOutCheck {
+export function heldOutRateCheck(x: number[], mean: number[], standardError: number[], g: (x: number) => number, floor = 0): HeldOutCheck {
   if (x.length !== mean.length || x.length !== standardError.length) throw new RangeError("x, mean and standardError must have equal length");
   const distinct = [...new Set(x)].sort((a, b) => a - b);
   if (distinct.length < 2) throw new RangeError(`a held-out check needs at least 2 distinct x values, got ${distinct.length}`);
   const cut = distinct[Math.floor(distinct.length / 2) - 1];
   const fit = x.map((v, i) => i).filter((i) => x[i] <= cut);
   const test = x.map((v, i) => i).filter((i) => x[i] > cut);
-  const constant = fitEnvelopeConstant(fit.map((i) => x[i]), fit.map((i) => mean[i]), g);
-  const ratios = test.map((i) => (mean[i] - 1.96 * standardError[i]) / (constant * g(x[i])));
+  const constant = Math.max(0, fitEnvelopeConstant(fit.map((i) => x[i]), fit.map((i) => mean[i] - floor), g));
+  const ratios = test.map((i) => (mean[i] - 1.96 * standardError[i]) / (constant * g(x[i]) + floor));
   const worstRatio = Math.max(...ratios);
   return { constant, fitX: fit.map((i) => x[i]), testX: test.map((i) => x[i]), ratios, worstRatio, holds: worstRatio <= 1 };
 }
@@ -64,4 +71,69 @@ export function ratioTrend(x: number[], ratio: number[]): RatioTrend {
   const fit = fitPowerLaw(x, ratio);
   const trend = fit.slope + fit.slopeCi95 < 0 ? "falling" : fit.slope - fit.slopeCi95 > 0 ? "rising" : "flat";
   return { fit, trend };
+}
+
+export type Verdict = "holds" | "fails" | "no verdict";
+
+/** A held-out check past a transient: the check itself where there were enough points, and why not otherwise. */
+export interface TransientHeldOut {
+  verdict: Verdict;
+  /** The first x with x_min(x) ≥ 1 (null: none in range). */
+  onset: number | null;
+  check: HeldOutCheck | null;
+  reason: string;
+}
+
+/**
+ * `heldOutRateCheck` on the points with `xMin(x)` ≥ 1 only (SPEC §9: before, a slope is a
+ * transient set by the initial residual's spread over the spectrum): c is fitted from the first
+ * such x, on the smaller half of them, and tested on the larger half. Fewer than `minPoints`
+ * (default 4: two to fit, two to test) past the transient gives "no verdict".
+ */
+export function heldOutAfterTransient(x: number[], mean: number[], standardError: number[], g: (x: number) => number, opts: { xMin: (x: number) => number; minPoints?: number; floor?: number }): TransientHeldOut {
+  const minPoints = opts.minPoints ?? 4;
+  const keep = x.map((v, i) => i).filter((i) => opts.xMin(x[i]) >= 1);
+  const distinct = [...new Set(keep.map((i) => x[i]))].sort((a, b) => a - b);
+  const onset = distinct.length > 0 ? distinct[0] : null;
+  if (distinct.length < minPoints) {
+    return { verdict: "no verdict", onset, check: null, reason: `${distinct.length} point${distinct.length === 1 ? "" : "s"} with x_min ≥ 1 (a check needs ${minPoints})` };
+  }
+  const check = heldOutRateCheck(keep.map((i) => x[i]), keep.map((i) => mean[i]), keep.map((i) => standardError[i]), g, opts.floor ?? 0);
+  return { verdict: check.holds ? "holds" : "fails", onset, check, reason: `c fitted on x = ${check.fitX[0]}…${check.fitX[check.fitX.length - 1]}, tested on ${check.testX[0]}…${check.testX[check.testX.length - 1]}` };
+}
+
+/** Where a held-out width sits against the width term: below c·g(m), above it within its band, or significantly above. */
+export type WidthPoint = "below" | "above, within its band" | "significantly above";
+
+export interface WidthTermsCheck {
+  verdict: Verdict;
+  check: HeldOutCheck;
+  /** Per held-out width (check.testX), where its mean sits. */
+  points: WidthPoint[];
+  reason: string;
+}
+
+/**
+ * A width term c·g(m) of Thms 4.5/4.6 tested on the excess error of each width over the widest
+ * network (`excess`, `standardError` per width m, the widest left out): c fitted on the smaller
+ * half of the widths, every other width judged. A verdict needs the excess significant (> 1.96
+ * s.e.) at every fitted width, else c is fitted on noise; then "fails" if any held-out width is
+ * significantly above c·g(m), "no verdict" if one's mean is above it within its band, "holds" if
+ * every held-out mean is below it.
+ */
+export function widthTermsCheck(ms: number[], excess: number[], standardError: number[], g: (m: number) => number): WidthTermsCheck {
+  const check = heldOutRateCheck(ms, excess, standardError, g);
+  const at = (m: number) => ms.indexOf(m);
+  const noise = check.fitX.filter((m) => !(excess[at(m)] > 1.96 * standardError[at(m)]));
+  const points: WidthPoint[] = check.testX.map((m) => {
+    const i = at(m);
+    const line = check.constant * g(m);
+    if (excess[i] <= line) return "below";
+    return excess[i] - 1.96 * standardError[i] > line ? "significantly above" : "above, within its band";
+  });
+  const label = (sel: WidthPoint) => check.testX.filter((m, k) => points[k] === sel).join(", ");
+  if (noise.length > 0) return { verdict: "no verdict", check, points, reason: `excess not significant at fitted m = ${noise.join(", ")}` };
+  if (points.includes("significantly above")) return { verdict: "fails", check, points, reason: `significantly above c·g at m = ${label("significantly above")}` };
+  if (points.includes("above, within its band")) return { verdict: "no verdict", check, points, reason: `mean above c·g within its band at m = ${label("above, within its band")}` };
+  return { verdict: "holds", check, points, reason: `below c·g at every held-out m = ${check.testX.join(", ")}` };
 }

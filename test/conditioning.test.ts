@@ -155,3 +155,19 @@ test("improvement and evaluation record their conditioning in meta.json (equal t
   assert.ok(again.fromCache);
   assert.deepEqual(again.tables.directions, imp.tables.directions);
 });
+
+test("Assumption 4.4's surrogate: the measured constant of a wide initialisation approaches 2Γ(d/2)/(√πΓ((d−1)/2)), whatever σ", async () => {
+  const { regularityConstant, regularityConstantLimit } = await import("../lib/mdp/regularity");
+  const { initNetwork, randomUnitVectors } = await import("../lib/network");
+  const { algorithmStream } = await import("../lib/random");
+  // d = 3: the cosine is uniform on [−1, 1], so P(|u| ≤ ζ) = ζ exactly and the constant is 1.
+  assert.ok(Math.abs(regularityConstantLimit(3) - 1) < 1e-12);
+  // d = 5: 2Γ(5/2)/(√π·Γ(2)) = 3/2; for large d it approaches √(2d/π).
+  assert.ok(Math.abs(regularityConstantLimit(5) - 1.5) < 1e-12);
+  assert.ok(Math.abs(regularityConstantLimit(400) / Math.sqrt((2 * 400) / Math.PI) - 1) < 1e-2);
+  const d = 8;
+  const X = randomUnitVectors(algorithmStream(3).split("x"), 5, d);
+  const sigma = Float64Array.from([0.5, 0.2, 0.1, 0.1, 0.1]);
+  const init = initNetwork(algorithmStream(3).split("init"), { replicas: 2, width: 20000, dim: d });
+  for (const { constant } of regularityConstant(init, X, sigma, [0.05, 0.1, 0.2])) assert.ok(Math.abs(constant / regularityConstantLimit(d) - 1) < 0.05, `${constant} vs ${regularityConstantLimit(d)}`);
+});

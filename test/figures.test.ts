@@ -69,3 +69,14 @@ test("small multiples: each panel on its own axes, with its title, legend and sh
   assert.ok(L.xaxis.domain[1] < L.xaxis2.domain[0], "columns side by side");
   assert.equal(L.height, L.margin.t + L.margin.b + 2 * (26 + 230 + 60 + 22 * 3));
 });
+
+test("00-testbeds' settling verdict comes from the data: a radius still growing at the widest networks is 'still moving'", async () => {
+  const { settlingCheck } = await import("../lib/report/testbed-figures");
+  const ms = [16, 32, 64, 128, 256, 512, 1024];
+  const rows = (f: (m: number) => number) => ms.flatMap((m) => [0, 1, 2].map((r) => ({ m, replica: r, radius: f(m) * (1 + 0.01 * (r - 1)) })));
+  assert.equal(settlingCheck(rows((m) => 2 + 8 / m), "radius").verdict, "settles");
+  assert.equal(settlingCheck(rows((m) => 0.5 * m ** 0.1), "radius").verdict, "still moving");
+  // Flat on average but noisy replicas: the CI straddles the tolerance, so no verdict rather than "settles".
+  const noisy = ms.flatMap((m) => [0, 1, 2].map((r) => ({ m, replica: r, radius: 2 * (1 + 0.3 * Math.sin(7 * m + 3 * r)) })));
+  assert.equal(settlingCheck(noisy, "radius").verdict, "no verdict");
+});

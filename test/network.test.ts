@@ -176,3 +176,34 @@ test("backend override is validated", () => {
   assert.equal(parseBackendOverride("cpu"), "cpu");
   assert.throws(() => parseBackendOverride("gpu"), /NPPO_BACKEND must be one of tensorflow, wasm, cpu, got "gpu"/);
 });
+
+test("worst direction on the sphere: at least the gap of every random direction, never above the single-input bound, and equal to the closed form for one input", async () => {
+  const { worstLinearisationGap } = await import("../lib/linearisation-gap");
+  const { initNetwork, randomUnitVectors, forward, linearised } = await import("../lib/network");
+  const { algorithmStream } = await import("../lib/random");
+  const d = 6;
+  const m = 256;
+  const R = 0.5;
+  const rng = algorithmStream(11);
+  const init = initNetwork(rng.split("init"), { replicas: 1, width: m, dim: d });
+  const X = randomUnitVectors(rng.split("x"), 8, d);
+  const worst = worstLinearisationGap(init, X, R, { steps: 30 });
+  const gapAt = (delta: Float64Array) => {
+    const alpha = Float64Array.from(init.alpha0, (v, j) => v + delta[j]);
+    const u = forward(init, alpha, X);
+    const u0 = linearised(init, alpha, X);
+    return u.reduce((s, v, p) => s + (v - u0[p]) ** 2, 0) / u.length;
+  };
+  const dirs = rng.split("dirs");
+  for (let k = 0; k < 20; k++) {
+    const v = dirs.split(k).fillNormal(new Float64Array(m * d));
+    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    assert.ok(gapAt(v.map((x) => (R * x) / norm)) <= worst.gap[0], `random direction ${k} beats the search`);
+  }
+  assert.ok(worst.gap[0] >= worst.start[0]);
+  // Per input, |u − u⁰| ≤ (1/√m)·max_k (R√k − Σ smallest |z|) ≤ R: the mean square is at most R²/m·k*.
+  assert.ok(worst.gap[0] <= R ** 2, `${worst.gap[0]}`);
+  // One input: the closed form is the exact maximum of the single-input gap; ascent cannot improve it.
+  const one = worstLinearisationGap(init, X.subarray(0, d), R, { steps: 30 });
+  assert.ok(Math.abs(one.gap[0] - one.start[0]) <= 1e-12 * one.gap[0], `${one.gap[0]} vs ${one.start[0]}`);
+});

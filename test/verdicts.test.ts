@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { heldOutRateCheck, ratioTrend, slopeVerdict } from "../lib/verdicts";
+import { heldOutAfterTransient, heldOutRateCheck, ratioTrend, slopeVerdict, widthTermsCheck } from "../lib/verdicts";
 import { fitPowerLaw } from "../lib/stats";
 import { curveExponent, curveLabel, optimisationRate } from "../lib/theory";
 
@@ -48,4 +48,47 @@ test("replacing a curve changes its label and its exponent", () => {
   // The source text, however the TypeScript transpiler spaced it.
   assert.equal(curveLabel(mine).replace(/\s/g, ""), "(T,c)=>c/T");
   assert.ok(Math.abs(curveExponent(mine, 64, 65536) + 1) < 1e-12);
+});
+
+test("held-out check past a transient: the fit window starts at the first x with x_min ≥ 1, and a planted transient gets no verdict", () => {
+  // x_min = λ√T with λ = 1/48: 1 at T = 2304, so the window starts at 2^12.
+  const xMin = (T: number) => Math.sqrt(T) / 48;
+  // Flat (a transient) then falling like 1/T once x_min ≥ 1.
+  const mean = Ts.map((T) => (xMin(T) < 1 ? 0.3 : 0.3 / (xMin(T) ** 2)));
+  const a = heldOutAfterTransient(Ts, mean, Ts.map(() => 0), g, { xMin });
+  assert.equal(a.onset, 4096);
+  assert.equal(a.check!.fitX[0], 4096);
+  assert.ok(a.check!.fitX.every((T) => xMin(T) >= 1));
+  assert.equal(a.verdict, "holds");
+  // The transient alone (x_min < 1 everywhere): the old check would say "holds" where error·√T peaks late; here: no verdict.
+  const slow = (T: number) => Math.sqrt(T) / 2000;
+  const planted = Ts.map((T) => 0.3 * T ** -0.55);
+  assert.equal(heldOutRateCheck(Ts, planted, Ts.map(() => 0), g).holds, true);
+  const b = heldOutAfterTransient(Ts, planted, Ts.map(() => 0), g, { xMin: slow });
+  assert.equal(b.verdict, "no verdict");
+  assert.equal(b.check, null);
+  // Past the transient but falling slower than the rate: fails.
+  const shallow = Ts.map((T) => 0.3 * T ** -0.25);
+  assert.equal(heldOutAfterTransient(Ts, shallow, Ts.map(() => 0), g, { xMin }).verdict, "fails");
+  // A floor fixed elsewhere lifts the line: data levelling off at it hold.
+  const floored = Ts.map((T) => T ** -0.5 + 0.01);
+  assert.equal(heldOutAfterTransient(Ts, floored, Ts.map(() => 0), g, { xMin }).verdict, "fails");
+  assert.equal(heldOutAfterTransient(Ts, floored, Ts.map(() => 0), g, { xMin, floor: 0.01 }).verdict, "holds");
+});
+
+test("width-term check: fails on a planted excess at the widest held-out width, no verdict on noise, holds below the line", () => {
+  const ms = [32, 64, 128, 256, 512, 1024];
+  const q = (m: number) => m ** -0.25;
+  const excess = ms.map((m) => 0.1 * m ** -0.5);
+  const se = ms.map(() => 1e-4);
+  assert.equal(widthTermsCheck(ms, excess, se, q).verdict, "holds");
+  const planted = excess.map((v, i) => (i === ms.length - 1 ? 0.1 : v));
+  const w = widthTermsCheck(ms, planted, se, q);
+  assert.equal(w.verdict, "fails");
+  assert.equal(w.points[w.points.length - 1], "significantly above");
+  // Above the line but inside its band: no verdict rather than "holds".
+  const inBand = excess.map((v, i) => (i === ms.length - 1 ? 0.1 * 1024 ** -0.25 * 1.01 : v));
+  assert.equal(widthTermsCheck(ms, inBand, ms.map((m, i) => (i === ms.length - 1 ? 0.01 : 1e-4)), q).verdict, "no verdict");
+  // An excess that is not significant where c is fitted: no verdict, whatever the rest does.
+  assert.equal(widthTermsCheck(ms, excess, ms.map(() => 1), q).verdict, "no verdict");
 });

@@ -7,9 +7,13 @@
  *  - linearisationGap = (1/n) Σ_p (u_α(x_p) − u⁰_α(x_p))² for α = α(0) + R·v/‖v‖,
  *    v ∼ N(0, I_{md}) (a uniformly random point of the ball's surface).
  * Computed on the tensor path (network-tf.ts, float32, the chosen backend).
+ * With `worstDirection`, the table `worst` holds per (m ≤ maxWidth, replica < replicas) the gap
+ * at the worst direction found on the same sphere (lib/linearisation-gap.ts, float64: a lower
+ * bound on the sup over the sphere), `linearisationGapWorst`, and at its closed-form start.
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend";
+import { worstLinearisationGap } from "../linearisation-gap";
 import { arcCosineGram, initNetwork, randomUnitVectors } from "../network";
 import { linearisedTf, forwardTf, ntkGramTf, toTensors } from "../network-tf";
 import { streams } from "../random";
@@ -33,12 +37,16 @@ export interface NetworkSweepConfig {
   mdpSeed: number;
   /** Seed of the initialisations and directions ("algorithm" stream). */
   seed: number;
+  /** Optional: also search the worst direction on the sphere, for the first `replicas` replicas of every width ≤ `maxWidth`, with `steps` ascent steps. */
+  worstDirection?: { replicas: number; steps: number; maxWidth: number };
 }
 
 /** Validate a user-supplied config; throws ConfigError naming the field and the rule. */
 export function validateNetworkSweepConfig(value: unknown): NetworkSweepConfig {
-  const c = checkObject(value, "config", ["widths", "replicas", "dim", "points", "radius", "mdpSeed", "seed"]);
+  const c = checkObject(value, "config", ["widths", "replicas", "dim", "points", "radius", "mdpSeed", "seed", "worstDirection"]);
+  const worst = c.worstDirection === undefined ? undefined : checkObject(c.worstDirection, "worstDirection", ["replicas", "steps", "maxWidth"]);
   return {
+    ...(worst ? { worstDirection: { replicas: checkInteger(worst.replicas, "worstDirection.replicas", 1), steps: checkInteger(worst.steps, "worstDirection.steps", 0), maxWidth: checkInteger(worst.maxWidth, "worstDirection.maxWidth", 1) } } : {}),
     widths: checkIntegerArray(c.widths, "widths", 1),
     replicas: checkInteger(c.replicas, "replicas", 1),
     dim: checkInteger(c.dim, "dim", 3),
@@ -88,12 +96,20 @@ export async function runNetworkSweep(config: NetworkSweepConfig, resultsDir?: s
     const K = arcCosineGram(X, valid.dim);
     const bar = progress("network sweep", valid.widths.length);
     const rows: Row[] = [];
+    const worst: Row[] = [];
     for (const m of valid.widths) {
       rows.push(...sweepWidth(valid, m, X, K));
+      const w = valid.worstDirection;
+      if (w && m <= w.maxWidth) {
+        // The same initialisations as the random directions (same stream), the first w.replicas of them.
+        const init = initNetwork(streams(valid).algorithm.split(`width:${m}`).split("init"), { replicas: valid.replicas, width: m, dim: valid.dim });
+        const found = worstLinearisationGap(init, X, valid.radius, { steps: w.steps, replicas: w.replicas });
+        found.gap.forEach((gap, r) => worst.push({ m, replica: r, radius: valid.radius, linearisationGapWorst: gap, linearisationGapWorstStart: found.start[r] }));
+      }
       bar.tick();
     }
     bar.done();
-    return rows;
+    return valid.worstDirection ? { rows, tables: { worst } } : rows;
   }, resultsDir);
 }
 

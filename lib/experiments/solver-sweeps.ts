@@ -10,8 +10,13 @@
  *    π_k ∝ exp(E_k), σ̃_k = ν_{π_k} × π_0, τ_{k+1} = β√K/(k+1), β_k = β√K (Alg. 1's schedule).
  *    Default k = 0, E_0 = 0: the target is Q^{π_0} exactly (τ_1 = β_0), the first step of PPO.
  *  - evaluation: mse = Σ σ_π(s,a)·(Q_ω̄(s,a) − Q^π(s,a))², π ∝ exp(E) (default uniform).
- * Every row also carries the errors of both outputs of the same run (`mseAverage`, `mseLast`)
- * and the error relative to the zero predictor (`relativeMse` = mse / E[target²]).
+ * Every row also carries the errors of both outputs of the same run (`mseAverage`, `mseLast`),
+ * the error relative to the zero predictor (`relativeMse` = mse / E[target²]), where each output
+ * ended in the ball (`distanceAverage` = ‖θ̄ − α(0)‖₂, `distanceLast` = ‖θ(T−1) − α(0)‖₂; the
+ * projection keeps both ≤ R) and the linearisation gap there, under the solver's distribution
+ * (`linearisationGapAverage` = Σ σ(s,a)(u_θ̄ − u⁰_θ̄)², `linearisationGapLast` the same at θ(T−1);
+ * u⁰ the linearisation at α(0), Def. 4.2): the left side of the lemma behind the width terms of
+ * Thms 4.5/4.6, measured where the solvers end rather than at an arbitrary point of the ball.
  * meta.json records the run's conditioning (SPEC §9; lib/mdp/conditioning.ts): `ntkLambdaMin`,
  * `ntkLambdaMax` of D^{1/2}KD^{1/2} with D the solver's sampling distribution (σ̃_k or σ_π),
  * and for `evaluation` the TD matrix's `tdLambdaMinRe`, `tdLambdaMaxRe`, `tdMaxImaginaryRatio`.
@@ -26,7 +31,8 @@ import { auxiliaryDistribution, energyPolicy, evaluatePolicy, stateActionDistrib
 import type { FiniteMdp } from "../mdp/mdp";
 import { DirectionResidual, ntkConditioning, ntkDirections, tdConditioning, tdDirections } from "../mdp/conditioning";
 import { minimumRadius, RealizabilityError, realizabilityBasis } from "../mdp/realizability";
-import { initNetwork, forward, NetworkInit } from "../network";
+import { initNetwork, forward, linearised, NetworkInit } from "../network";
+import { distanceFromInit } from "../projection";
 import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
 import { problemEta } from "../solvers/problem";
@@ -195,6 +201,11 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
         const result = runSolver(problem, kernel);
         const averaged = forward(init, result.thetaBar, X);
         const last = forward(init, result.lastTheta, X);
+        const distanceAverage = distanceFromInit(result.thetaBar, init.alpha0, valid.replicas);
+        const distanceLast = distanceFromInit(result.lastTheta, init.alpha0, valid.replicas);
+        const gapAverage = linearised(init, result.thetaBar, X).map((v, q) => averaged[q] - v);
+        const gapLast = linearised(init, result.lastTheta, X).map((v, q) => last[q] - v);
+        const perReplica = (values: Float64Array, r: number) => values.subarray(r * N, (r + 1) * N);
         const byDirection = new Map<number, { re: number; im: number; initial: number; average: number; last: number }>();
         for (let r = 0; r < valid.replicas; r++) {
           const mseAverage = weightedSquare(weights, residual(averaged, r));
@@ -202,7 +213,8 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
           const mse = knobs.output === "average" ? mseAverage : mseLast;
           rows.push({
             m, T, replica: r, mse, mseAverage, mseLast, relativeMse: mse / targetMeanSquare, radius: radius[r], realizabilityRadius: Number.isFinite(needed[r]) ? needed[r] : "rank-deficient",
-            projections: result.projections[r], targetMeanSquare, gamma: mdp.gamma, eta: problemEta(problem), ...knobColumns(knobs), seed: valid.seed, configHash, kernel: kernelRan, backend: backend.backend,
+            projections: result.projections[r], distanceAverage: distanceAverage[r], distanceLast: distanceLast[r],
+            linearisationGapAverage: weightedSquare(weights, perReplica(gapAverage, r)), linearisationGapLast: weightedSquare(weights, perReplica(gapLast, r)), targetMeanSquare, gamma: mdp.gamma, eta: problemEta(problem), ...knobColumns(knobs), seed: valid.seed, configHash, kernel: kernelRan, backend: backend.backend,
           });
           const before = residual(initialValues, r);
           const afterLast = directionsOf(before, residual(last, r));
@@ -226,7 +238,7 @@ async function runSweep(experiment: "improvement" | "evaluation", config: Solver
 }
 
 /** Σ_j w_j e_j²: an exact error under the sampling distribution. */
-function weightedSquare(weights: Float64Array, e: Float64Array): number {
+function weightedSquare(weights: Float64Array, e: ArrayLike<number>): number {
   let s = 0;
   for (let j = 0; j < e.length; j++) s += weights[j] * e[j] ** 2;
   return s;

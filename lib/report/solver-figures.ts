@@ -10,7 +10,9 @@
  *  - the noiseless infinite-width linearisation (lib/linearised-dynamics.ts) predicts the whole
  *    curve with no fitted constant, and the collapse figure checks it direction by direction;
  *  - every verdict comes from a test that could fail (lib/verdicts.ts): a bound's constant is
- *    fitted on the smaller half of the range and checked on the rest, a slope has its CI;
+ *    fitted from the first T past the transient (x_min ≥ 1) and checked on the larger T, with the
+ *    width term's floor fitted on the other widths; a slope has its CI; a width term is judged at
+ *    every held-out width;
  *  - errors are shown relative to E[target²], so a fit worse than predicting 0 is visible;
  *  - every theoretical curve is labelled by `curveLabel` and its exponent measured by
  *    `curveExponent`, so a curve replaced in a notebook relabels figures, tables and findings.
@@ -21,9 +23,9 @@ import type { Row } from "../experiments/results-io";
 import { runEvaluation, runImprovement, solverSetting, SolverSweepConfig } from "../experiments/solver-sweeps";
 import { linearisedMse, linearisedSolver, LinearisedSolver } from "../linearised-dynamics";
 import { ntkConditioning, tdConditioning } from "../mdp/conditioning";
-import { fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
+import { fitEnvelopeConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import { curveExponent, curveLabel, minimumIterations } from "../theory";
-import { heldOutRateCheck, HeldOutCheck, slopeVerdict, SlopeComparison } from "../verdicts";
+import { heldOutAfterTransient, ratioTrend, RatioTrend, slopeVerdict, SlopeComparison, TransientHeldOut, widthTermsCheck, WidthTermsCheck } from "../verdicts";
 import { bandSeries, curveTrace, Figure, logLogPanels, LogLogPanel, mathLabel, PALETTE, panelAxes, Trace } from "./figures";
 import type { Finding } from "./findings";
 
@@ -43,6 +45,8 @@ export interface SolverCurves {
   widthRateHalf: (m: number, c: number) => number;
   residualFractionLimit: (x: number) => number;
   pathAverageResidualFraction: (re: number, im: number, eta: number, T: number) => number;
+  /** The lemma behind the width terms, c·R³m^{-1/2}, drawn at the solvers' outputs (lib/report/radius-figures.ts). */
+  linearisationBound: (m: number, radius: number, c: number) => number;
 }
 
 /** One regime of a notebook: three sweeps on one testbed (SPEC §9). */
@@ -216,10 +220,22 @@ function widthColors(arms: RegimeArm[]): (m: number) => string {
 
 const CONTROL_COLOR = "#7f7f7f";
 
-function panelTitle(a: RegimeArm): string {
+/** The line style of an initialisation, the same in every panel: the paper's law solid, the antisymmetric one dotted. */
+function initDash(init: string): string {
+  return init === "paper" ? "solid" : "dot";
+}
+
+/**
+ * A panel's title: the arm, its conditioning and, where the panel draws the control (`withControl`),
+ * which initialisation each line style is. For Alg. 3 the eigenvector basis's condition number κ(V):
+ * far above 1, a direction's kept fraction can be large while its share of the MSE is small.
+ */
+function panelTitle(a: RegimeArm, opts: { withControl?: boolean; eigenvectors?: boolean } = {}): string {
   const sym = a.experiment === "improvement" ? "λ<sub>min</sub>(H)" : "Re λ<sub>min</sub>(M)";
   const Tmax = Math.max(...a.byT.rows.map((r) => r.T as number));
-  return `<b>${a.label}</b><br>coloured: ${a.init} init · grey: ${a.controlInit} init<br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}`;
+  const styles = opts.withControl === false ? `${a.init} init` : `${a.init} init (${initDash(a.init) === "solid" ? "solid" : "dotted"}) · grey: ${a.controlInit} init (${initDash(a.controlInit) === "solid" ? "solid" : "dotted"})`;
+  const kappa = opts.eigenvectors && typeof a.byT.meta.tdEigenvectorCondition === "number" ? `<br>κ(V) = ${(a.byT.meta.tdEigenvectorCondition as number).toFixed(0)}: eigenvectors ${(a.byT.meta.tdEigenvectorCondition as number) > 50 ? "far from orthogonal:<br>a direction with a small share can keep a large fraction" : "nearly orthogonal"}` : "";
+  return `<b>${a.label}</b><br>${styles}<br>${sym} = ${a.lambdaMin.toExponential(2)}, λ<sub>max</sub> = ${a.lambdaMax.toExponential(2)}; x<sub>min</sub> = ${xMin(a, Tmax).toFixed(2)} at T = ${mathLabel(pow2(Tmax))}${kappa}`;
 }
 
 function logGrid(lo: number, hi: number, n = 25): number[] {
@@ -241,14 +257,23 @@ export interface SlopeRow {
   /** The theory curve's exponent over the same T (`curveExponent`) and the comparison of the CI with it. */
   theoryExponent: number;
   comparison: SlopeComparison;
+  /** Over x_min ≥ 1 only: the trend of the normalised ratio error/g(T) (SPEC §9): "rising" means slower than the rate. */
+  ratio: RatioTrend | null;
 }
 
-/** One held-out check: the rate's constant fitted on the smaller half of T ≥ threshold, tested on the larger half. */
+/**
+ * One held-out check of the rate past the transient: c fitted from the first T with x_min ≥ 1 (the
+ * smaller half of those T), tested on the larger T, against c·g(T) + the width floor.
+ */
 export interface HeldOutRow {
   arm: string;
   m: number;
   init: string;
-  check: HeldOutCheck;
+  result: TransientHeldOut;
+  /** The width term at this m, c_w·g_w(m), with c_w fitted on the arm's other widths (the width sweep); 0 where they are too few. */
+  floor: number;
+  /** The same check without the floor (c·g(T) alone, the stricter test), for comparison. */
+  strict: TransientHeldOut;
 }
 
 /** A sweep's mean MSE (path average) per (m, T), sorted by T. */
@@ -273,19 +298,36 @@ function slopeRows(arm: RegimeArm, rows: Row[], solver: LinearisedSolver, init: 
       const fit = fitPowerLaw(Ts, pts.map((g) => g.mean));
       const predicted = fitPowerLaw(Ts, Ts.map((T) => predictedMse(solver, etaAt(rows, T), T).average)).slope;
       const theoryExponent = curveExponent(curves.optimisationRate, Ts[0], Ts[Ts.length - 1]);
-      out.push({ arm: arm.label, m, init, range, Tlo: Ts[0], Thi: Ts[Ts.length - 1], fit, predicted, theoryExponent, comparison: slopeVerdict(fit, theoryExponent) });
+      const ratio = range === "x_min ≥ 1" ? ratioTrend(Ts, pts.map((g) => g.mean / curves.optimisationRate(g.T as number, 1))) : null;
+      out.push({ arm: arm.label, m, init, range, Tlo: Ts[0], Thi: Ts[Ts.length - 1], fit, predicted, theoryExponent, comparison: slopeVerdict(fit, theoryExponent), ratio });
     }
   }
   return out;
 }
 
-/** Held-out checks per width over T ≥ threshold (none where fewer than 2 T values are in range). */
+/**
+ * The width term's constant c_w for g_w = `widthRateQuarter` (the leading one), from the widths of
+ * the arm's width sweep that the T sweep does not run (held out from the checks in T): the envelope
+ * of their excess over the widest of them at its T. 0 with fewer than 3 such widths.
+ */
+export function widthFloorConstant(arm: RegimeArm, curves: SolverCurves): number {
+  const tested = new Set(arm.byT.rows.map((r) => r.m as number));
+  const s = summarise(arm.byM.rows.filter((r) => !tested.has(r.m as number)), ["m"], "mseAverage").sort((a, b) => (a.m as number) - (b.m as number));
+  if (s.length < 3) return 0;
+  const top = s[s.length - 1];
+  return fitEnvelopeConstant(s.slice(0, -1).map((g) => g.m as number), s.slice(0, -1).map((g) => Math.max(0, g.mean - top.mean)), (m) => curves.widthRateQuarter(m, 1));
+}
+
+/** Held-out checks per width over the T with x_min ≥ 1 and T ≥ threshold ("no verdict" with fewer than 4 such T). */
 function heldOutRows(arm: RegimeArm, rows: Row[], init: string, curves: SolverCurves): HeldOutRow[] {
-  return [...new Set(rows.map((r) => r.m as number))].flatMap((m) => {
+  const cw = widthFloorConstant(arm, curves);
+  return [...new Set(rows.map((r) => r.m as number))].map((m) => {
     const s = series(rows, m).filter((g) => (g.T as number) >= arm.threshold);
-    if (s.length < 2) return [];
-    const check = heldOutRateCheck(s.map((g) => g.T as number), s.map((g) => g.mean), s.map((g) => g.standardError), (T) => curves.optimisationRate(T, 1));
-    return [{ arm: arm.label, m, init, check }];
+    const floor = curves.widthRateQuarter(m, cw);
+    const args = [s.map((g) => g.T as number), s.map((g) => g.mean), s.map((g) => g.standardError), (T: number) => curves.optimisationRate(T, 1)] as const;
+    const result = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T), floor });
+    const strict = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T) });
+    return { arm: arm.label, m, init, result, floor, strict };
   });
 }
 
@@ -309,26 +351,33 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
     const widths = [...new Set(arm.byT.rows.map((r) => r.m as number))];
     for (const m of widths) {
       const s = series(arm.byT.rows, m);
-      traces.push(...bandSeries({ name: `m = ${m}`, x: s.map((g) => g.T as number), mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), n: s.map((g) => g.n), color: color(m), panel: i, group: `m${m}`, showlegend: !arms.slice(0, i).some((a) => a.byT.rows.some((r) => r.m === m)) }));
+      traces.push(...bandSeries({ name: `m = ${m}, ${arm.init} init`, x: s.map((g) => g.T as number), mean: s.map((g) => g.mean / tms), standardError: s.map((g) => g.standardError / tms), n: s.map((g) => g.n), color: color(m), dash: initDash(arm.init), panel: i, group: `m${m}${arm.init}`, showlegend: !arms.slice(0, i).some((a) => a.init === arm.init && a.byT.rows.some((r) => r.m === m)) }));
     }
     const cm = arm.control.rows[0].m as number;
     const cs = series(arm.control.rows, cm);
-    traces.push(...bandSeries({ name: `m = ${cm}, ${arm.controlInit} init`, x: cs.map((g) => g.T as number), mean: cs.map((g) => g.mean / tms), standardError: cs.map((g) => g.standardError / tms), n: cs.map((g) => g.n), color: CONTROL_COLOR, dash: "dot", panel: i, group: `control${i}` }));
+    traces.push(...bandSeries({ name: `m = ${cm}, ${arm.controlInit} init (control)`, x: cs.map((g) => g.T as number), mean: cs.map((g) => g.mean / tms), standardError: cs.map((g) => g.standardError / tms), n: cs.map((g) => g.n), color: CONTROL_COLOR, dash: initDash(arm.controlInit), panel: i, group: `control${i}` }));
     const Ts = series(arm.byT.rows, widths[0]).map((g) => g.T as number);
     allT.push(...Ts);
     const grid = logGrid(Ts[0], Ts[Ts.length - 1]);
     const etaRule = stepSizeRule(arm.byT.rows);
-    traces.push(curveTrace({ name: "linearised prediction, the arm's init (noiseless, m → ∞; no fitted constant)", x: grid, y: grid.map((T) => predictedMse(arm.linearised, etaRule(T), T).average / tms), color: "#000000", dash: "solid", width: 1.2, panel: i, group: "prediction", showlegend: i === 0 }));
-    traces.push(curveTrace({ name: "linearised prediction, the other init", x: grid, y: grid.map((T) => predictedMse(arm.controlLinearised, etaRule(T), T).average / tms), color: "#000000", dash: "dot", width: 1, panel: i, group: "prediction-control", showlegend: i === 0 }));
+    // Black: the linearised predictions, in the line style of their initialisation (as the data).
+    for (const [init, solver] of [[arm.init, arm.linearised], [arm.controlInit, arm.controlLinearised]] as const) {
+      traces.push(curveTrace({ name: `linearised prediction, ${init} init (noiseless, m → ∞; no fitted constant)`, x: grid, y: grid.map((T) => predictedMse(solver, etaRule(T), T).average / tms), color: "#000000", dash: initDash(init), width: 1.2, panel: i, group: `prediction-${init}`, showlegend: !arms.slice(0, i).some((a) => a.init === init || a.controlInit === init) }));
+    }
     const main = heldOutRows(arm, arm.byT.rows, arm.init, curves);
     heldOut.push(...main, ...heldOutRows(arm, arm.control.rows, arm.controlInit, curves));
     slopes.push(...slopeRows(arm, arm.byT.rows, arm.linearised, arm.init, curves), ...slopeRows(arm, arm.control.rows, arm.controlLinearised, arm.controlInit, curves));
-    const ref = main.find((h) => h.m === cm) ?? main[main.length - 1];
     const verticals = [{ x: arm.threshold, label: opts.theorem === "4.5" ? "T = 64" : `64/(1−γ)²`, y: 0.06 }];
-    if (ref) {
-      const fitTop = ref.check.fitX[ref.check.fitX.length - 1];
-      const window = logGrid(Math.max(Ts[0], arm.threshold), Ts[Ts.length - 1]);
-      traces.push(curveTrace({ name: `${rateLabel}, c fitted left of "fit ≤" (m = ${ref.m}), tested right of it`, x: window, y: window.map((T) => curves.optimisationRate(T, ref.check.constant) / tms), color: RATE_COLOR, dash: "dash", panel: i, group: "rate", showlegend: !panelsWithRate++ }));
+    // One held-out line per width, in its colour, from the first T past the transient: where a
+    // width's data cross its own line, its check fails. None inside a transient (no verdict there).
+    const checked = main.filter((h) => h.result.check !== null);
+    for (const h of checked) {
+      const c = h.result.check!;
+      const window = logGrid(c.fitX[0], Ts[Ts.length - 1]);
+      traces.push(curveTrace({ name: `${rateLabel} + width floor, c fitted between "x<sub>min</sub> = 1" and "fit ≤", tested right of it (one per width)`, x: window, y: window.map((T) => (curves.optimisationRate(T, c.constant) + h.floor) / tms), color: color(h.m), dash: "dash", width: 1.5, panel: i, group: "rate", showlegend: !panelsWithRate++ }));
+    }
+    if (checked.length > 0) {
+      const fitTop = checked[0].result.check!.fitX[checked[0].result.check!.fitX.length - 1];
       verticals.push({ x: fitTop, label: mathLabel(`fit ≤ ${pow2(fitTop)}`), y: 0.16 });
     }
     traces.push(curveTrace({ name: "predicting 0 (MSE = E[target²])", x: [Ts[0], Ts[Ts.length - 1]], y: [1, 1], color: "#666666", dash: "longdash", width: 1.5, panel: i, group: "zero", showlegend: i === 0 }));
@@ -366,17 +415,23 @@ export function slopeTable(slopes: SlopeRow[], curves: SolverCurves): Record<str
 
 /** The held-out checks as table rows. */
 export function heldOutTable(rows: HeldOutRow[], curves: SolverCurves): Record<string, string | number>[] {
-  return rows.map((h) => ({
-    arm: h.arm,
-    m: h.m,
-    init: h.init,
-    rate: curveLabel(curves.optimisationRate),
-    "c fitted on T": `${pow2(h.check.fitX[0])}…${pow2(h.check.fitX[h.check.fitX.length - 1])}`,
-    "tested on T": `${pow2(h.check.testX[0])}…${pow2(h.check.testX[h.check.testX.length - 1])}`,
-    c: h.check.constant,
-    "worst held-out (mean − 1.96 s.e.)/(c·g)": h.check.worstRatio,
-    verdict: h.check.holds ? "holds" : "fails",
-  }));
+  return rows.map((h) => {
+    const c = h.result.check;
+    return {
+      arm: h.arm,
+      m: h.m,
+      init: h.init,
+      rate: `${curveLabel(curves.optimisationRate)} + floor`,
+      "first T with x_min ≥ 1": h.result.onset === null ? "— (none)" : pow2(h.result.onset),
+      "c fitted on T": c ? `${pow2(c.fitX[0])}…${pow2(c.fitX[c.fitX.length - 1])}` : "—",
+      "tested on T": c ? `${pow2(c.testX[0])}…${pow2(c.testX[c.testX.length - 1])}` : "—",
+      c: c ? c.constant : "—",
+      [`floor ${curveLabel(curves.widthRateQuarter)}`]: h.floor,
+      "worst held-out (mean − 1.96 s.e.)/(c·g + floor)": c ? c.worstRatio : "—",
+      "the same without the floor": h.strict.check ? h.strict.check.worstRatio : "—",
+      verdict: h.result.verdict === "no verdict" ? `no verdict: ${h.result.reason}` : h.result.verdict,
+    };
+  });
 }
 
 /** One point of the collapse figure: a direction at one (m, T). */
@@ -447,7 +502,7 @@ export function collapseFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"
       // The T → ∞ limit for a complex λ with |Im λ|/Re λ = ρ: η = 1e-4 and T = 1e4 make Re λ = x, and ηλ ≪ 1.
       traces.push(curveTrace({ name: `exact curve for complex λ, |Im λ|/Re λ = ${rho.toFixed(2)} (the largest here)`, x: grid, y: grid.map((x) => curves.pathAverageResidualFraction(x, rho * x, 1e-4, 1e4)), color: "#000000", dash: "dot", width: 1, panel: i, group: `complex${i}` }));
     }
-    return { title: panelTitle(arm), traces, verticals: [{ x: 1, label: "x = 1" }] };
+    return { title: panelTitle(arm, { withControl: false, eigenvectors: true }), traces, verticals: [{ x: 1, label: "x = 1" }] };
   });
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: residual kept per eigen-direction vs x = Re λ·η·T`,
@@ -490,7 +545,7 @@ export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4
       const p = predictedMse(arm.linearised, etaAt(rows, T), T);
       table.push({ arm: arm.label, m: opts.m, T, "x_min": xMin(arm, T), "MSE/E[t²], average": g.mean / tms, "MSE/E[t²], last": last[k].mean / tms, "last/average": last[k].mean / g.mean, "linearised last/average": p.last / p.average });
     });
-    return { title: panelTitle(arm), traces, verticals: convergenceOnset(arm) <= Ts[Ts.length - 1] ? [{ x: convergenceOnset(arm), label: "x<sub>min</sub> = 1" }] : [] };
+    return { title: panelTitle(arm, { withControl: false }), traces, verticals: convergenceOnset(arm) <= Ts[Ts.length - 1] ? [{ x: convergenceOnset(arm), label: "x<sub>min</sub> = 1" }] : [] };
   });
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: path average vs last iterate, same runs and samples`,
@@ -516,9 +571,9 @@ export interface WidthRow {
   largest: number;
   /** Log-log slope of that excess over the widths where it is significant (> 1.96 s.e.; null with fewer than 3). */
   excessFit: PowerLawFit | null;
-  /** Held-out checks of the width terms on the excess over the largest width (constant fitted on the smaller half of m). */
-  quarter: HeldOutCheck | null;
-  half: HeldOutCheck | null;
+  /** Held-out checks of the width terms on the excess over the largest width (constant fitted on the smaller half of m, every other width judged). */
+  quarter: WidthTermsCheck | null;
+  half: WidthTermsCheck | null;
 }
 
 /**
@@ -541,7 +596,7 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
     const top = s[s.length - 1];
     const excess = s.slice(0, -1).map((g) => g.mean - top.mean);
     const excessSe = s.slice(0, -1).map((g) => Math.hypot(g.standardError, top.standardError));
-    const check = (fn: (m: number, c: number) => number) => (ms.length >= 3 ? heldOutRateCheck(ms.slice(0, -1), excess, excessSe, (m) => fn(m, 1)) : null);
+    const check = (fn: (m: number, c: number) => number) => (ms.length >= 3 ? widthTermsCheck(ms.slice(0, -1), excess, excessSe, (m) => fn(m, 1)) : null);
     const quarter = check(curves.widthRateQuarter);
     const half = check(curves.widthRateHalf);
     const significant = excess.map((e, k) => k).filter((k) => excess[k] > 1.96 * excessSe[k]);
@@ -555,10 +610,10 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
     ];
     for (const [fn, chk, dash] of [[curves.widthRateQuarter, quarter, "dash"], [curves.widthRateHalf, half, "dot"]] as const) {
       if (!chk) continue;
-      const c = Math.max(chk.constant, 0);
+      const c = Math.max(chk.check.constant, 0);
       traces.push(curveTrace({ name: `level at the largest m + ${mathLabel(curveLabel(fn))}, c fitted on the smaller half of m`, x: grid, y: grid.map((m) => (top.mean + fn(m, c)) / tms), color: RATE_COLOR, dash, panel: i, group: curveLabel(fn), showlegend: i === 0 }));
     }
-    return { title: panelTitle(arm), traces };
+    return { title: panelTitle(arm, { withControl: false }), traces };
   });
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: the width terms — error vs m at the largest T`,
@@ -574,7 +629,7 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
 
 /** The width analysis as table rows. */
 export function widthTable(widths: WidthRow[], curves: SolverCurves): Record<string, string | number>[] {
-  const verdict = (c: HeldOutCheck | null) => (c ? `${c.holds ? "holds" : "fails"} (worst ${fmt(c.worstRatio, 2)})` : "—");
+  const verdict = (c: WidthTermsCheck | null) => (c ? `${c.verdict}: ${c.reason}` : "— (< 3 widths)");
   return widths.map((w) => ({
     arm: w.arm,
     T: w.T,
@@ -589,7 +644,11 @@ export function widthTable(widths: WidthRow[], curves: SolverCurves): Record<str
   }));
 }
 
-/** Radius used (projection) vs the minimum radius that makes the target realizable (Assumption 4.3), per width at the largest T, one panel per arm. */
+/**
+ * Radius used (projection) vs the minimum radius that makes the target realizable (Assumption 4.3),
+ * and where the outputs actually ended (‖θ̄ − α(0)‖, ‖θ(T−1) − α(0)‖), per width at the largest T,
+ * one panel per arm; the subtitle counts the rows in which the projection acted.
+ */
 export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }): Figure {
   const allM: number[] = [];
   const panels: LogLogPanel[] = arms.map((arm, i) => {
@@ -597,22 +656,28 @@ export function radiusFigure(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6" }
     const rows = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === T)].filter((r) => typeof r.realizabilityRadius === "number");
     const needed = summarise(rows, ["m"], "realizabilityRadius").sort((a, b) => (a.m as number) - (b.m as number));
     const used = summarise(rows, ["m"], "radius").sort((a, b) => (a.m as number) - (b.m as number));
+    const average = summarise(rows, ["m"], "distanceAverage").sort((a, b) => (a.m as number) - (b.m as number));
+    const lastD = summarise(rows, ["m"], "distanceLast").sort((a, b) => (a.m as number) - (b.m as number));
     const ms = needed.map((g) => g.m as number);
     allM.push(...ms);
     return {
-      title: panelTitle(arm),
+      title: panelTitle(arm, { withControl: false }),
       traces: [
         ...bandSeries({ name: "minimum radius making the exact target realizable (Assumption 4.3)", x: ms, mean: needed.map((g) => g.mean), standardError: needed.map((g) => g.standardError), n: needed.map((g) => g.n), color: PALETTE[2], panel: i, group: "needed", showlegend: i === 0 }),
-        ...bandSeries({ name: "radius used by the projection (1.5 × the minimum, per replica)", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), n: used.map((g) => g.n), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
+        ...bandSeries({ name: "radius R used by the projection", x: ms, mean: used.map((g) => g.mean), standardError: used.map((g) => g.standardError), n: used.map((g) => g.n), color: PALETTE[0], panel: i, group: "used", showlegend: i === 0 }),
+        ...bandSeries({ name: "measured ‖θ̄ − α(0)‖ (path average)", x: ms, mean: average.map((g) => g.mean), standardError: average.map((g) => g.standardError), n: average.map((g) => g.n), color: PALETTE[1], panel: i, group: "distance", showlegend: i === 0 }),
+        ...bandSeries({ name: "measured ‖θ(T−1) − α(0)‖ (last iterate)", x: ms, mean: lastD.map((g) => g.mean), standardError: lastD.map((g) => g.standardError), n: lastD.map((g) => g.n), color: PALETTE[1], dash: "dot", panel: i, group: "distance-last", showlegend: i === 0 }),
       ],
     };
   });
+  const all = arms.flatMap((a) => [...a.byT.rows, ...a.byM.rows, ...a.control.rows]);
+  const projected = all.filter((r) => (r.projections as number) > 0).length;
   return logLogPanels({
-    title: `Thm ${opts.theorem}: projection radius vs the radius Assumption 4.3 needs`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; per width, replica means; bands 95%`,
+    title: `Thm ${opts.theorem}: projection radius, the radius Assumption 4.3 needs, and where the outputs ended`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; per width at the largest T, replica means; bands 95%; the projection acted in ${projected} of ${all.length} rows of these sweeps${projected === 0 ? " (the radius never binds here: see the radius sweep)" : ""}`,
     panels,
     xTitle: "width m",
-    yTitle: "radius ‖θ − α(0)‖",
+    yTitle: "radius R; distance ‖θ − α(0)‖",
     xValues: allM,
   });
 }
@@ -755,31 +820,48 @@ export function regimeFindings(opts: {
     }
     const agree = mine.filter((s) => Math.abs(s.fit.slope - s.predicted) <= s.fit.slopeCi95);
     if (mine.length > 0) out.push({ statement: `${name}: SPEC §9's explanation, the noiseless linearised prediction`, measured: `predicted slope inside the measured 95% CI in ${agree.length} of ${mine.length} (width, range) fits`, theory: "slope of tr(P_T Σ P_Tᵀ), no fitted constant (lib/linearised-dynamics.ts)", verdict: agree.length === mine.length ? "agrees" : `disagrees in ${mine.length - agree.length}`, figure: opts.figures.collapse });
-    // Every initialisation of the arm, the control included; a verdict only where the tested T reach
-    // x_min ≥ 1: inside a transient the check passes or fails with the initialisation, not the theorem.
+    // Every initialisation of the arm, the control included; a verdict only past the transient
+    // (x_min ≥ 1 at ≥ 4 T): inside it the check passes or fails with the initialisation, not the theorem.
     const held = opts.vsT.heldOut.filter((h) => h.arm === arm.label);
-    const inRegime = held.length > 0 && held.every((h) => xMin(arm, h.check.testX[h.check.testX.length - 1]) >= 1);
-    const failing = held.filter((h) => !h.check.holds);
+    const judged = held.filter((h) => h.result.verdict !== "no verdict");
+    const failing = judged.filter((h) => h.result.verdict === "fails");
     if (held.length > 0) out.push({
-      statement: `${name}: held-out check of ${rate}${inRegime ? "" : " (inside a transient: x_min < 1 at every T tested)"}`,
-      measured: `c fitted on T = ${pow2(held[0].check.fitX[0])}…${pow2(held[0].check.fitX[held[0].check.fitX.length - 1])}, tested on T = ${pow2(held[0].check.testX[0])}…${pow2(held[0].check.testX[held[0].check.testX.length - 1])}: worst (mean − 1.96 s.e.)/(c·g) ${held.map((h) => `${fmt(h.check.worstRatio, 3)} (m = ${h.m}, ${h.init})`).join(", ")}; ${failing.length === 0 ? "below 1 everywhere" : `above 1 at ${failing.length} of ${held.length}`}`,
-      theory: `error ≤ c·${rate.replace(/^c·/, "")} with c fitted on other data`,
-      ...(inRegime ? { verdict: failing.length === 0 ? `holds at ${held.length} of ${held.length}` : `fails at ${failing.length} of ${held.length} (worst ${fmt(Math.max(...failing.map((h) => h.check.worstRatio)), 3)})` } : {}),
+      statement: `${name}: held-out check of ${rate} past the transient (c fitted from the first T with x_min ≥ 1, width floor from the other widths)`,
+      measured: held.map((h) => (h.result.check ? `m = ${h.m} (${h.init}): c fitted on T = ${pow2(h.result.check.fitX[0])}…${pow2(h.result.check.fitX[h.result.check.fitX.length - 1])}, tested on ${pow2(h.result.check.testX[0])}…${pow2(h.result.check.testX[h.result.check.testX.length - 1])}, worst (mean − 1.96 s.e.)/(c·g + floor) ${fmt(h.result.check.worstRatio, 3)} (without the floor ${h.strict.check ? fmt(h.strict.check.worstRatio, 3) : "—"})` : `m = ${h.m} (${h.init}): no verdict, ${h.result.reason}`)).join("; "),
+      theory: `error ≤ c·${rate.replace(/^c·/, "")} + ${curveLabel(curves.widthRateQuarter)} (c fitted on other data)`,
+      ...(judged.length > 0 ? { verdict: failing.length === 0 ? `holds at ${judged.length} of ${judged.length}${judged.length < held.length ? ` (no verdict at ${held.length - judged.length})` : ""}` : `fails at ${failing.length} of ${judged.length} (worst ${fmt(Math.max(...failing.map((h) => h.result.check!.worstRatio)), 3)})` } : {}),
       figure: opts.figures.vsT,
     });
+    const trends = mine.filter((s) => s.ratio !== null);
+    if (trends.length > 0) {
+      const rising = trends.filter((s) => s.ratio!.trend === "rising");
+      out.push({
+        statement: `${name}: the normalised ratio error/${rate.replace(/^c·/, "")} where x_min ≥ 1 (SPEC §9)`,
+        measured: trends.map((s) => `m = ${s.m}: ∝ T^(${s.ratio!.fit.slope.toFixed(2)} ± ${s.ratio!.fit.slopeCi95.toFixed(2)}), ${s.ratio!.trend}`).join("; "),
+        theory: `bounded if the rate ${rate} holds: it must not rise`,
+        verdict: rising.length === 0 ? `holds: not rising at ${trends.length} of ${trends.length} widths` : `fails: rising at m = ${rising.map((s) => s.m).join(", ")}`,
+        figure: opts.figures.vsT,
+      });
+    }
+    // Where the bound says anything at c = 1: its value at the largest T against E[target²] (above 1: vacuous).
+    const Tmax = Math.max(...arm.byT.rows.map((r) => r.T as number));
+    const atTmax = [...arm.byM.rows, ...arm.byT.rows.filter((r) => r.T === Tmax)];
+    const boundAtOne = summarise(atTmax, ["m"], "radius").sort((x, y) => (x.m as number) - (y.m as number)).map((g) => ({ m: g.m as number, R: g.mean, value: bound(Tmax, g.m as number, g.mean, 1) / arm.targetMeanSquare }));
+    out.push({ statement: `${name}: the bound with c = 1 at T = ${pow2(Tmax)}`, measured: `${curveLabel(bound)} at c = 1 and the radius used: ${boundAtOne.map((b) => `${fmt(b.value, 3)}·E[target²] (m = ${b.m}, R = ${b.R.toFixed(2)})`).join(", ")}; ${boundAtOne.every((b) => b.value > 1) ? "vacuous (above predicting 0) at every width" : `informative (below 1) at m = ${boundAtOne.filter((b) => b.value <= 1).map((b) => b.m).join(", ")}`}`, theory: "an O(·) bound with an unknown constant: only its shape is tested here", figure: opts.figures.vsM });
     const rel = summarise(arm.byT.rows, ["T"], "mseAverage").sort((a, b) => (a.T as number) - (b.T as number));
     const worse = rel.filter((g) => g.mean > arm.targetMeanSquare).map((g) => g.T as number);
     out.push({ statement: `${name}: error on the target's scale`, measured: `MSE/E[target²] from ${fmt(rel[0].mean / arm.targetMeanSquare)} (T = ${pow2(rel[0].T as number)}) to ${fmt(rel[rel.length - 1].mean / arm.targetMeanSquare)} (T = ${pow2(rel[rel.length - 1].T as number)}), all widths pooled; ${worse.length > 0 ? `worse than predicting 0 up to T = ${pow2(Math.max(...worse))}` : "better than predicting 0 at every T"}`, theory: "predicting 0 has MSE/E[target²] = 1", figure: opts.figures.vsT });
     const ratios = opts.last.table.filter((r) => r.arm === arm.label).map((r) => r["last/average"] as number);
     out.push({ statement: `${name}: last iterate vs path average`, measured: `MSE(last)/MSE(average) ${fmt(Math.max(...ratios), 2)} at T = ${pow2(opts.last.table.find((r) => r.arm === arm.label)!.T as number)} down to ${fmt(Math.min(...ratios), 2)}`, theory: "the theorems bound the path average", figure: opts.figures.last });
     const w = opts.vsM.widths.find((x) => x.arm === arm.label)!;
-    const wv = [w.quarter, w.half].filter((c): c is HeldOutCheck => c !== null);
+    const wv = [w.quarter, w.half].filter((c): c is WidthTermsCheck => c !== null);
+    const widthJudged = wv.filter((c) => c.verdict !== "no verdict");
     out.push({
       statement: `${name}: the width terms at T = ${pow2(w.T)}`,
-      measured: `error ∝ m^(${w.fit.slope.toFixed(3)} ± ${w.fit.slopeCi95.toFixed(3)}) over m = ${w.smallest}…${w.largest}; excess at m = ${w.smallest} over m = ${w.largest}: ${fmt(w.excess, 2)} ± ${fmt(w.excessCi95, 2)} of E[target²]${w.excessFit ? `, falling like m^(${w.excessFit.slope.toFixed(2)} ± ${w.excessFit.slopeCi95.toFixed(2)}) where significant` : ", significant at fewer than 3 widths"}`,
-      theory: `${curveLabel(curves.widthRateQuarter)} and ${curveLabel(curves.widthRateHalf)} terms of ${curveLabel(bound)}, c fitted on the smaller half of m`,
-      // A held-out check on an excess that is not significant passes whatever the bound says: no verdict then.
-      ...(wv.length > 0 && w.excess > w.excessCi95 ? { verdict: wv.every((c) => c.holds) ? "holds (both terms, held out)" : "fails (held out)" } : {}),
+      measured: `error ∝ m^(${w.fit.slope.toFixed(3)} ± ${w.fit.slopeCi95.toFixed(3)}) over m = ${w.smallest}…${w.largest}; excess at m = ${w.smallest} over m = ${w.largest}: ${fmt(w.excess, 2)} ± ${fmt(w.excessCi95, 2)} of E[target²]${w.excessFit ? `, falling like m^(${w.excessFit.slope.toFixed(2)} ± ${w.excessFit.slopeCi95.toFixed(2)}) where significant` : ", significant at fewer than 3 widths"}; ${wv.map((c, k) => `${k === 0 ? curveLabel(curves.widthRateQuarter) : curveLabel(curves.widthRateHalf)}: ${c.verdict} (${c.reason})`).join("; ")}`,
+      theory: `${curveLabel(curves.widthRateQuarter)} and ${curveLabel(curves.widthRateHalf)} terms of ${curveLabel(bound)}, c fitted on the smaller half of m, every other width judged`,
+      // A verdict only where the check could fail at every width: the excess significant at every fitted width (lib/verdicts.ts).
+      ...(widthJudged.length === wv.length && wv.length > 0 ? { verdict: wv.every((c) => c.verdict === "holds") ? "holds (both terms, every held-out width)" : `fails (held out: ${wv.filter((c) => c.verdict === "fails").map((c) => c.reason).join("; ")})` } : {}),
       figure: opts.figures.vsM,
     });
   }

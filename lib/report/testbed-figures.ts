@@ -5,6 +5,7 @@
 import { evaluatePolicy, objective, optimalPolicy, stationaryDistribution, uniformPolicy } from "../mdp/exact";
 import { FiniteMdp, rewardBound } from "../mdp/mdp";
 import { fitPowerLaw, summarise } from "../stats";
+import { ratioTrend, RatioTrend } from "../verdicts";
 import type { Row } from "../experiments/results-io";
 import { Figure, logLogFigure, measuredTrace, PALETTE, settingsLine, withSubtitle } from "./figures";
 
@@ -77,4 +78,40 @@ export function realizabilityFigure(rows: Row[], mdp: FiniteMdp): { figure: Figu
   const replicas = new Set(rows.map((r) => r.replica)).size;
   const figure = logLogFigure({ title: `The radius R that Assumption 4.3 needs on ${mdp.name}`, xTitle: "width m", yTitle: "radius R", traces, xValues: ms });
   return { figure: withSubtitle(figure, `${mdpLine(mdp)} · ${replicas} initialisations α(0) per width<br>mean over initialisations, bars: 95% CI; slopes of log R against log m`), slopes };
+}
+
+/** Whether a radius settles as m grows, from the data: the log-log trend over the larger half of the widths. */
+export interface SettlingCheck {
+  column: string;
+  widths: number[];
+  trend: RatioTrend;
+  /**
+   * "settles" where the whole 95% CI of the slope over the larger half of m lies inside
+   * ±SETTLED_SLOPE, "still moving" where it lies wholly outside, "no verdict" where it straddles
+   * the tolerance (too few replicas to tell).
+   */
+  verdict: "settles" | "still moving" | "no verdict";
+}
+
+/**
+ * The tolerance on "settled": |d log R / d log m| < 0.05, i.e. R changes by less than 3.5% per
+ * doubling of m at the widest networks. A radius converging to a finite limit passes it at large
+ * enough m; one growing like m^0.1 or faster fails, whatever the replica count.
+ */
+export const SETTLED_SLOPE = 0.05;
+
+/**
+ * The claim "the radii settle as m grows" (SPEC §4), tested: the slope of log R against log m over
+ * the larger half of the widths (at least 3) with its 95% CI (`ratioTrend`): it holds if the whole
+ * CI lies within ±SETTLED_SLOPE, fails if it lies wholly outside, and gives no verdict otherwise.
+ */
+export function settlingCheck(rows: Row[], column: string): SettlingCheck {
+  const s = summarise(rows, ["m"], column).sort((a, b) => (a.m as number) - (b.m as number));
+  const upper = s.slice(Math.min(Math.floor(s.length / 2), Math.max(0, s.length - 3)));
+  if (upper.length < 3) throw new RangeError(`a settling check needs at least 3 widths, got ${s.length}`);
+  const widths = upper.map((g) => g.m as number);
+  const trend = ratioTrend(widths, upper.map((g) => g.mean));
+  const size = Math.abs(trend.fit.slope);
+  const verdict = size + trend.fit.slopeCi95 < SETTLED_SLOPE ? "settles" : size - trend.fit.slopeCi95 > SETTLED_SLOPE ? "still moving" : "no verdict";
+  return { column, widths, trend, verdict };
 }
