@@ -129,14 +129,14 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     const rows: Row[] = [];
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
-        const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar);
+        const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar, optimal.policy);
         const propagation = exactPpoPropagation(mdp, valid.beta, run, optimal);
         for (const st of run.steps) {
           // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
           const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
           const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};
           const tracking = { exactL: st.L, trackingL: 0, energyErrorInf: 0, actorErrorInf: 0, criticErrorInf: 0, driftErrorInf: 0, energyErrorSpan: 0 };
-          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...tracking, ...common, kernel: "exact-f64" });
+          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), klStar: st.klStar, ...errors, ...tracking, ...common, kernel: "exact-f64" });
         }
       }
     }
@@ -165,6 +165,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
                 variant, K, k: rec.k, m, T, replica: rec.replica, L: rec.L, gap: rec.gap,
                 evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
                 phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
+                klStar: rec.klStar, logPartition: rec.logPartition ?? BLANK, stepError: rec.stepError ?? BLANK, logPartitionPinsker: rec.logPartitionPinsker ?? BLANK, logPartitionHoeffding: rec.logPartitionHoeffding ?? BLANK,
                 lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
                 lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
                 densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
@@ -197,6 +198,7 @@ export function conditioningAtStart(mdp: FiniteMdp): Record<string, number> {
 function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
+    klStar: BLANK, logPartition: BLANK, stepError: BLANK, logPartitionPinsker: BLANK, logPartitionHoeffding: BLANK,
     lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
     densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK,
     criticInitShare: BLANK, actorInitShare: BLANK, ntkLambdaMinK: BLANK, tdLambdaMinReK: BLANK,

@@ -8,6 +8,7 @@ import type { Row } from "../experiments/results-io";
 import { bootstrapSlopeInterval, fitPowerLaw, meanAndStandardError, tQuantile975 } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
+import { slowestX } from "../ppo/regime";
 import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, mathLabel, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
@@ -22,6 +23,8 @@ export interface RunSummary {
   init: string;
   alpha0: string;
   beta: number;
+  /** c of the solvers' η = c·T^{−power}. */
+  stepSizeC: number;
   /** min_{0≤k≤K} gap (Thm 4.9's left side), gap at k = K, and (1/K) Σ_{k<K} gap (what the regret-style bounds control). */
   minGap: number;
   finalGap: number;
@@ -44,21 +47,28 @@ export interface RunSummary {
   /** The smallest conditioning along the run (SPEC §9): min over k of λ_min of Alg. 2's matrix under σ̃_k and of Re λ_min of Alg. 3's under σ_k. NaN for exact PPO. */
   ntkLambdaMin: number;
   tdLambdaMinRe: number;
+  /** Those as x = η·λ·T (η = c·T^{−power}, the run's step size): the slowest direction's progress, lib/ppo/regime.ts. NaN for exact PPO. */
+  xActor: number;
+  xCritic: number;
 }
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
-/** Summarise every run of `rows`; `actions` = |A|. */
-export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceCurves = theory): RunSummary[] {
+/** The rows of `rows` grouped by run (variant, K, m, T, replica and knobs), each sorted by k. */
+export function groupRuns(rows: Row[]): Row[][] {
   const runs = new Map<string, Row[]>();
   for (const r of rows) {
-    const id = `${r.variant}|${r.K}|${r.m}|${r.T}|${r.replica}|${r.init}|${r.alpha0}|${r.beta}`;
+    const id = `${r.variant}|${r.K}|${r.m}|${r.T}|${r.replica}|${r.init}|${r.alpha0}|${r.beta}|${r.stepSizeC}`;
     if (!runs.has(id)) runs.set(id, []);
     runs.get(id)!.push(r);
   }
-  return [...runs.values()].map((rs) => {
-    rs.sort((a, b) => num(a.k) - num(b.k));
+  return [...runs.values()].map((rs) => rs.sort((a, b) => num(a.k) - num(b.k)));
+}
+
+/** Summarise every run of `rows`; `actions` = |A|. */
+export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceCurves = theory): RunSummary[] {
+  return groupRuns(rows).map((rs) => {
     const first = rs[0];
     const K = num(first.K);
     const beta = num(first.beta);
@@ -80,8 +90,9 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
     };
     const minOf = (col: string) => Math.min(...rs.map((r) => num(r[col])).filter(Number.isFinite));
     const gaps = rs.map((r) => num(r.gap));
+    const stepSize = { c: num(first.stepSizeC), power: num(first.stepSizePower) };
     return {
-      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta,
+      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta, stepSizeC: stepSize.c,
       minGap: Math.min(...gaps),
       finalGap: num(rs[rs.length - 1].gap),
       averageGap: mean(steps.map((r) => num(r.gap))),
@@ -95,6 +106,8 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       argminK: num(rs[gaps.indexOf(Math.min(...gaps))].k),
       ntkLambdaMin: exact ? NaN : minOf("ntkLambdaMinK"),
       tdLambdaMinRe: exact ? NaN : minOf("tdLambdaMinReK"),
+      xActor: exact ? NaN : slowestX(minOf("ntkLambdaMinK"), num(first.T), stepSize),
+      xCritic: exact ? NaN : slowestX(minOf("tdLambdaMinReK"), num(first.T), stepSize),
     };
   });
 }
