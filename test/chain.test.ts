@@ -41,6 +41,7 @@ function checkIdentity(rows: Row[], label: string): number {
       assert.ok(num(r.logPartition) >= -1e-15, "logPartition is a KL, ≥ 0");
       checked++;
     }
+    for (const r of rs.slice(0, K)) assert.equal(r.logPartitionViolations, 0, "Lemma 5.2 per state");
     for (const r of rs.slice(0, K)) assert.ok(num(r.logPartition) <= num(r.logPartitionHoeffding) + 1e-12 && num(r.logPartition) <= num(r.logPartitionPinsker) + 1e-12 && num(r.logPartitionPinsker) <= num(r.energyStepSq) / 2 + 1e-12, "Lemma 5.2's bounds on logPartition, in order");
     // Summed over k: the data-driven Thm 4.9 equals the λ^{-1}-weighted average gap and bounds the min-gap.
     const steps = rs.slice(0, K);

@@ -193,6 +193,21 @@ export function describeResult(r: CachedResult): string {
 }
 
 /**
+ * The result of (experiment, config, backend) if it is in the cache, else null: for runs beyond
+ * a notebook's budget, computed elsewhere (a sweep, a long local run) and read when present.
+ */
+export function findCached(id: ExperimentId, config: unknown, backend: BackendInfo, resultsDirectory: string = resultsDir()): CachedResult | null {
+  const key = resultKey(id.name, config, id.usesBackend === false ? null : backend, codeVersion(id.module));
+  const dir = join(resultsDirectory, id.name, key);
+  const csvPath = join(dir, "results.csv");
+  const metaPath = join(dir, "meta.json");
+  if (!(existsSync(metaPath) && existsSync(csvPath))) return null;
+  const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
+  const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
+  return { rows: readCsv(csvPath, meta.columns), tables, meta, dir, fromCache: true };
+}
+
+/**
  * Return the rows for (experiment, config, backend): from `data/results/<experiment>/<key>/`
  * if present, else computed by `compute` and written there atomically.
  */
@@ -209,11 +224,7 @@ export async function runCached(
   const dir = join(resultsDirectory, experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
-  const readBack = (): CachedResult => {
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
-    const tables = Object.fromEntries((meta.tables ?? []).map((t) => [t, readCsv(join(dir, `${t}.csv`), meta.tableColumns?.[t])]));
-    return { rows: readCsv(csvPath, meta.columns), tables, meta, dir, fromCache: true };
-  };
+  const readBack = (): CachedResult => findCached(id, config, backend, resultsDirectory)!;
   if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
   // Another live process computing the same key (two notebooks sharing a config): wait for
   // it and read its results, rather than compute them twice or fail.

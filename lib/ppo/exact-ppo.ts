@@ -70,7 +70,7 @@ export function exactPpoPropagation(mdp: FiniteMdp, beta: number, run: { energie
     }
     const chain = chainStep(mdp, { energyK: energies[k], energyNext: next, q: Q, lambda: bk, piStar: optimal.policy, nuStar });
     out.push({
-      logPartition: chain.logPartition, stepError: chain.stepError, logPartitionPinsker: chain.pinsker, logPartitionHoeffding: chain.hoeffding,
+      logPartition: chain.logPartition, stepError: chain.stepError, logPartitionPinsker: chain.pinsker, logPartitionHoeffding: chain.hoeffding, logPartitionViolations: chain.violations,
       k, phiStar: phiStar(mdp, nuStar, optimal.policy, nu, pi), psiStar: psiStar(mdp, nuStar, optimal.policy, nu, pi), varphiStar: varphiStar(nuStar, nu),
       densityRatioMax: densityRatioMax(nuStar, nu), lambda: bk, tauNext: 1 / ((k + 1) / bk),
       lemma47Lhs: Math.abs(lemma47(mdp, next, ideal, optimal.policy, pi, nuStar)), energyStepSq: stepSq, idealEnergyGapInf: idealGap,
@@ -100,6 +100,7 @@ export interface ExactPpoPropagation {
   stepError: number;
   logPartitionPinsker: number;
   logPartitionHoeffding: number;
+  logPartitionViolations: number;
   /** E_{ν*}[span_a Q^{π_k}(s,·)²], the term of the Hoeffding bound on exact PPO (SPEC §9; theory.ts `exactPpoHoeffdingBound`). */
   spanSq: number;
 }

@@ -91,6 +91,8 @@ export interface NeuralPpoRecord {
   /** Lemma 5.2's per-state bounds on logPartition_k under ν*: after Pinsker's step (the paper's form) and by Hoeffding's lemma (the project's variant); Young's is energyStepSq/2. */
   logPartitionPinsker?: number;
   logPartitionHoeffding?: number;
+  /** States where one of those per-state bounds (Pinsker, Young, Hoeffding) falls below logPartition(s): a bug if ever > 0. */
+  logPartitionViolations?: number;
   /** M = 2E_{ν*}[max_a u_{α(0)}²] + 2R_f² (SPEC §5). */
   M: number;
   /** λ_k (β_k for PPO) and τ_{k+1}. */
@@ -272,6 +274,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       rec.stepError = chain.stepError;
       rec.logPartitionPinsker = chain.pinsker;
       rec.logPartitionHoeffding = chain.hoeffding;
+      rec.logPartitionViolations = chain.violations;
       rec.descentLhs = descent.lhs;
       rec.descentRhs = descent.rhs;
       rec.descentViolations = descent.violations;

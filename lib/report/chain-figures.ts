@@ -85,17 +85,17 @@ export interface BudgetArm {
   budgets: ChainBudget[];
 }
 
-/** The terms of the budget in the order of the proof: [label, measured, bound, how the bound is reached]. */
-function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, number, number, string][] {
+/** The terms of the budget in the order of the proof: [label, short label, measured, bound, how the bound is reached]. */
+function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, string, number, number, string][] {
   return [
-    ["klStar_0", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"],
-    ["−klStar_K", b((x) => -x.klStarK), 0, "0"],
-    ["Σ logPartition (Pinsker step)", b((x) => x.sumLogPartition), b((x) => x.sumPinsker), "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"],
-    ["Σ logPartition (Young step)", b((x) => x.sumLogPartition), b((x) => x.sumYoung), "Lemma 5.2 as printed: ½E‖Δ‖²∞"],
-    ["Σ logPartition (Lemma 4.8)", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²), revision's ε'_k"],
-    ["−Σ stepError (Lemma 4.7)", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"],
-    ["right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"],
-    ["min gap ≤ right side/((1−γ)Σλ⁻¹)", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors"],
+    ["klStar_0", "klStar₀", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"],
+    ["−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"],
+    ["Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", b((x) => x.sumLogPartition), b((x) => x.sumPinsker), "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"],
+    ["Σ logPartition (Young step)", "ΣlogZ: Young", b((x) => x.sumLogPartition), b((x) => x.sumYoung), "Lemma 5.2 as printed: ½E‖Δ‖²∞"],
+    ["Σ logPartition (Lemma 4.8)", "ΣlogZ: L. 4.8", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²), revision's ε'_k"],
+    ["−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"],
+    ["right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"],
+    ["min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors"],
   ];
 }
 
@@ -103,7 +103,7 @@ function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, num
 export function budgetTable(arms: BudgetArm[]): Record<string, number | string>[] {
   return arms.flatMap((arm) => {
     const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
-    return budgetLines(b).map(([term, measured, bound, how]) => ({
+    return budgetLines(b).map(([term, , measured, bound, how]) => ({
       arm: arm.name, term, measured, bound, "bound is": how,
       "log10(bound/measured)": measured > 0 && bound > 0 ? Math.log10(bound / measured) : "",
     }));
@@ -118,27 +118,42 @@ export function budgetTable(arms: BudgetArm[]): Record<string, number | string>[
 export function budgetFigure(arms: BudgetArm[], opts: { title: string; subtitle: string }): Figure {
   const traces: Trace[] = [];
   const values: number[] = [];
+  const columns = Math.min(3, arms.length);
+  const rows = Math.ceil(arms.length / columns);
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title },
+    barmode: "group",
+    legend: { orientation: "h", x: 0, y: -0.12, xanchor: "left", yanchor: "top" },
+    margin: { l: 80, r: 30, t: 110, b: 60 },
+    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+    annotations: [] as Record<string, unknown>[],
+  };
+  const gapX = 0.06, gapY = 0.2;
+  const w = (1 - gapX * (columns - 1)) / columns;
+  const h = (1 - gapY * (rows - 1)) / rows;
   arms.forEach((arm, p) => {
     const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
     const lines = budgetLines(b);
-    const labels = lines.map(([t]) => t);
-    const axes = p === 0 ? {} : { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` };
-    const measured = lines.map(([, v]) => Math.abs(v));
-    const bounds = lines.map(([, , v]) => (v > 0 && Number.isFinite(v) ? v : null));
-    values.push(...measured, ...bounds.filter((v): v is number => v !== null));
-    traces.push({ type: "bar", name: "measured (|·|; hatched: negative)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map(([, v]) => (v < 0 ? "/" : "")) } }, text: lines.map(([, v]) => v.toPrecision(2)), textposition: "outside", legendgroup: "measured", showlegend: p === 0, ...axes });
-    traces.push({ type: "bar", name: "the proof's bound on it", x: labels, y: bounds, marker: { color: PALETTE[1] }, text: bounds.map((v) => (v === null ? "" : v.toPrecision(2))), textposition: "outside", legendgroup: "bound", showlegend: p === 0, ...axes });
+    const labels = lines.map(([, short]) => short);
+    const suffix = p === 0 ? "" : String(p + 1);
+    const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+    // Rounding zeros (exact PPO's stepError ~1e-16) would stretch the log axis over 15 decades: drawn at the floor.
+    const measured = lines.map(([, , v]) => (Math.abs(v) > 1e-9 ? Math.abs(v) : null));
+    const bounds = lines.map(([, , , v]) => (v > 0 && Number.isFinite(v) ? v : null));
+    values.push(...[...measured, ...bounds].filter((v): v is number => v !== null));
+    traces.push({ type: "bar", name: "measured term (|·|; hatched: negative; absent: below 1e-9)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map(([, , v]) => (v < 0 ? "/" : "")) } }, legendgroup: "measured", showlegend: p === 0, ...axes });
+    traces.push({ type: "bar", name: "the proof's bound on it", x: labels, y: bounds, marker: { color: PALETTE[1] }, legendgroup: "bound", showlegend: p === 0, ...axes });
+    const col = p % columns, row = Math.floor(p / columns);
+    const x0 = col * (w + gapX), y1 = 1 - row * (h + gapY);
+    layout[`xaxis${suffix}`] = { domain: [x0, x0 + w], anchor: `y${suffix}`, tickangle: -35, tickfont: { size: 11 } };
+    layout[`yaxis${suffix}`] = { domain: [y1 - h, y1], anchor: `x${suffix}`, type: "log", exponentformat: "power", ...(col === 0 ? { title: { text: "value" } } : {}), ...(p > 0 ? { matches: "y" } : {}) };
+    (layout.annotations as Record<string, unknown>[]).push({ text: `<b>${arm.name}</b>`, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1 + 0.01, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
   });
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  const range = [Math.floor(Math.log10(Math.min(...positive))) - 0.3, Math.ceil(Math.log10(Math.max(...positive))) + 0.5];
-  const fig = sideBySide({
-    title: opts.title,
-    subtitle: opts.subtitle,
-    traces,
-    axes: arms.map((arm, p) => ({ x: { title: { text: arm.name }, tickangle: -40, automargin: true }, y: { title: { text: p === 0 ? "value (units of the identity's right side; last group: a gap)" : "" }, type: "log", range, ...(p > 0 ? { matches: "y" } : {}) } })),
-  });
-  fig.layout.barmode = "group";
-  return fig;
+  (layout.yaxis as Record<string, unknown>).range = [Math.floor(Math.log10(Math.min(...positive))) - 0.2, Math.ceil(Math.log10(Math.max(...positive))) + 0.2];
+  return withSubtitle({ data: traces, layout }, opts.subtitle);
 }
 
 /**
@@ -230,4 +245,53 @@ export function ratioFigure(series: { label: string; runs: RunSummary[]; T: (K: 
   traces.push({ type: "scatter", mode: "lines", name: "ratio 1 (neural = exact)", x: [Math.min(...exact.map((r) => r.K)), Math.max(...exact.map((r) => r.K))], y: [1, 1], line: { color: "#888888", dash: "dot" } });
   const Ks = [...new Set(series.flatMap((s) => s.runs.map((r) => r.K)))].sort((a, b) => a - b);
   return { figure: withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "min gap: neural PPO / exact PPO", traces, xValues: Ks }), opts.subtitle), table };
+}
+
+/**
+ * Assumption 4.1 along one group of runs (e.g. the cautionary arm at one K): per width, the
+ * median over replicas of ψ*_k, φ*_k and max_s ν*(s)/ν_k(s) against k (left, log), and of the
+ * gap (right): the coefficients the assumption asks to stay bounded, beside what the policy does.
+ */
+export function concentrabilityFigure(rows: Row[], opts: { title: string; subtitle: string }): Figure {
+  const neural = rows.filter((r) => r.variant !== "exact-ppo");
+  const widths = [...new Set(neural.map((r) => num(r.m)))].sort((a, b) => a - b);
+  const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]); };
+  const traces: Trace[] = [];
+  const cols: [string, string, string][] = [["psiStar", "ψ*<sub>k</sub>", "solid"], ["phiStar", "φ*<sub>k</sub>", "dash"], ["densityRatioMax", "max<sub>s</sub> ν*/ν<sub>k</sub>", "dot"]];
+  widths.forEach((m, i) => {
+    const sel = neural.filter((r) => r.m === m);
+    const ks = [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b);
+    const at = (c: string) => ks.map((k) => median(sel.filter((r) => r.k === k).map((r) => num(r[c]))));
+    for (const [c, label, dash] of cols) traces.push({ type: "scatter", mode: "lines", name: `m = ${m}: ${label}`, x: ks, y: at(c), line: { color: PALETTE[i % PALETTE.length], dash }, legendgroup: `m${m}` });
+    traces.push({ type: "scatter", mode: "lines", name: `m = ${m}: gap`, x: ks, y: at("gap"), line: { color: PALETTE[i % PALETTE.length] }, xaxis: "x2", yaxis: "y2", legendgroup: `m${m}`, showlegend: false });
+  });
+  return sideBySide({
+    title: opts.title,
+    subtitle: opts.subtitle,
+    traces,
+    axes: [
+      { x: { title: { text: "iteration k" } }, y: { title: { text: "concentrability (median over replicas)" }, type: "log", exponentformat: "power" } },
+      { x: { title: { text: "iteration k (same line colours: the gap)" } }, y: { title: { text: "gap L(π*) − L(π<sub>θ<sub>k</sub></sub>)" }, rangemode: "tozero" } },
+    ],
+  });
+}
+
+/**
+ * Exact PPO past its pre-asymptotic stretch: min_k gap against K (each K its own run, log-log),
+ * its local slope between consecutive K, and exact PMD with growing steps against its iteration
+ * count (a linear rate), with a c·K^{-1/2} guide through exact PPO's first point.
+ */
+export function exactContextFigure(exact: RunSummary[], pmd: { k: number; gap: number }[], opts: { title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate"> }): { figure: Figure; localSlopes: { from: number; to: number; slope: number }[] } {
+  const curves = opts.curves ?? theory;
+  const pts = pointsBy(exact, (r) => r.K, (r) => r.minGap);
+  const localSlopes = pts.slice(1).map((p, i) => ({ from: pts[i].x, to: p.x, slope: Math.log(p.mean / pts[i].mean) / Math.log(p.x / pts[i].x) }));
+  const positive = pmd.filter((p) => p.k >= 1 && p.gap > 0);
+  const c = pts[0].mean / curves.horizonRate(pts[0].x, 1);
+  const Ks = pts.map((p) => p.x);
+  const traces: Trace[] = [
+    { type: "scatter", mode: "lines+markers", name: "exact PPO: min gap (β_k = β√K, each K its own run)", x: Ks, y: pts.map((p) => p.mean), line: { color: "#000000" } },
+    { type: "scatter", mode: "lines+markers", name: "exact PMD, η_k = η_0·γ<sup>−k</sup>: gap after k = K iterations", x: positive.map((p) => p.k), y: positive.map((p) => p.gap), line: { color: PALETTE[1] } },
+    { type: "scatter", mode: "lines", name: `guide: ${theory.curveLabel(curves.horizonRate)} through exact PPO's first point`, x: Ks, y: Ks.map((K) => curves.horizonRate(K, c)), line: { color: "#888888", dash: "longdash", width: 1 } },
+  ];
+  return { figure: withSubtitle(logLogFigure({ title: opts.title, xTitle: "K (exact PPO: horizon; PMD: iterations)", yTitle: "gap", traces, xValues: Ks }), opts.subtitle), localSlopes };
 }
