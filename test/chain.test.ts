@@ -193,3 +193,27 @@ test("clusterBootstrapMeanInterval: clusters resampled whole (wider than treatin
   assert.ok(clustered.hi - clustered.lo > 1.5 * (naive.hi - naive.lo), `${clustered.hi - clustered.lo} vs ${naive.hi - naive.lo}`);
   assert.ok(clustered.lo <= clustered.mean && clustered.mean <= clustered.hi);
 });
+
+test("chainBudgets and regimeTable from real rows: the budget's right side over (1−γ)Σλ⁻¹ is the λ⁻¹-weighted gap, bounds sit above their terms; cachedConvergence finds only what was computed", async () => {
+  const { chainBudgets, regimeTable } = await import("../lib/report/chain-figures");
+  const { summariseRuns } = await import("../lib/report/convergence-figures");
+  const { cachedConvergence } = await import("../lib/experiments/convergence");
+  const dir = tempDir("chain");
+  const config: ConvergenceConfig = { mdp: "data/mdp/garnet-s4-a3.json", horizons: [2, 4], beta: 0.1, widths: [16], iterations: 256, replicas: 2, variants: ["exact-ppo", "neural-ppo"], radiusF: 3, radiusQ: 2, seed: 6 };
+  assert.equal(await cachedConvergence(config, dir), null);
+  const res = await runConvergence(config, dir);
+  const again = await cachedConvergence(config, dir);
+  assert.ok(again && again.fromCache && again.rows.length === res.rows.length);
+  const budgets = chainBudgets(res.rows, 3);
+  assert.equal(budgets.length, 2 + 2 * 2);
+  for (const b of budgets) {
+    assert.ok(Math.abs(b.numerator / b.scale - b.weightedGap) < 1e-9, `${b.variant} K=${b.K}`);
+    assert.ok(b.minGap <= b.weightedGap + 1e-12);
+    assert.ok(b.sumLogPartition <= b.sumPinsker + 1e-12 && b.sumPinsker <= b.sumYoung + 1e-12 && b.sumLogPartition <= b.sumHoeffding + 1e-12);
+    assert.ok(Math.abs(b.klStar0 - Math.log(3)) < 1e-12);
+    if (b.variant === "neural-ppo") assert.ok(-b.sumStepError <= b.sumEpsilon + 1e-12 && b.theoremNumerator / b.scale >= b.minGap);
+  }
+  const table = regimeTable([{ arm: "smoke", schedule: { label: "T = 256", T: () => 256 }, runs: summariseRuns(res.rows, 3) }]);
+  assert.equal(table.length, 1);
+  assert.match(String(table[0].label), /fixed width/);
+});

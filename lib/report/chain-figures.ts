@@ -92,7 +92,7 @@ function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, str
     ["−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"],
     ["Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", b((x) => x.sumLogPartition), b((x) => x.sumPinsker), "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"],
     ["Σ logPartition (Young step)", "ΣlogZ: Young", b((x) => x.sumLogPartition), b((x) => x.sumYoung), "Lemma 5.2 as printed: ½E‖Δ‖²∞"],
-    ["Σ logPartition (Lemma 4.8)", "ΣlogZ: L. 4.8", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²), revision's ε'_k"],
+    ["Σ logPartition (Lemma 4.8, as Thm 4.9 sums it)", "ΣlogZ: L. 4.8", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²) with the revision's ε'_k, as Thm 4.9 sums it"],
     ["−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"],
     ["right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"],
     ["min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors"],
