@@ -14,7 +14,8 @@
  * The proof bounds logPartition_k per state in the paper's way (Lemma 5.2): Pinsker's inequality
  * KL(π_θk+1‖π_θk) ≥ ½‖π_θk+1 − π_θk‖₁² and Hölder give logPartition ≤ ‖Δ‖_∞·t − ½t² with
  * t = ‖π_θk+1 − π_θk‖₁ (`pinsker`), then Young's inequality ≤ ½‖Δ‖²_∞ (`young`). The project's
- * Hoeffding variant is a different, tighter statement: logPartition ≤ span_a(Δ)²/8 (`hoeffding`).
+ * Hoeffding variant is a different statement, logPartition ≤ span_a(Δ)²/8 (`hoeffding`): tighter
+ * than Young's, not always than Pinsker's.
  * Energies are [S·A], π* [S·A], ν* [S].
  */
 import type { FiniteMdp } from "../mdp/mdp";
