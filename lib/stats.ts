@@ -144,3 +144,31 @@ export function bootstrapSlopeInterval(x: number[], values: number[][], opts: { 
   slopes.sort((a, c) => a - c);
   return { slope: slopeOf(Array.from({ length: R }, (_, r) => r)), lo: slopes[Math.floor(0.025 * B)], hi: slopes[Math.ceil(0.975 * B) - 1] };
 }
+
+/**
+ * A 95% interval for the mean of `items` when they come in clusters that share randomness (e.g.
+ * runs at several K that share one initialisation): resample whole clusters with replacement,
+ * take the mean over the items of the drawn clusters, and the 2.5% and 97.5% percentiles over
+ * `resamples` draws. With one item per cluster it is the ordinary bootstrap. Deterministic for a given `seed`.
+ */
+export function clusterBootstrapMeanInterval(items: { cluster: string | number; value: number }[], opts: { resamples?: number; seed?: number } = {}): { mean: number; lo: number; hi: number; clusters: number } {
+  const groups = new Map<string | number, number[]>();
+  for (const it of items) {
+    if (!groups.has(it.cluster)) groups.set(it.cluster, []);
+    groups.get(it.cluster)!.push(it.value);
+  }
+  const list = [...groups.values()];
+  const C = list.length;
+  if (C < 2) throw new RangeError("clusterBootstrapMeanInterval needs at least 2 clusters");
+  const rng = Rng.fromSeed(opts.seed ?? 1);
+  const B = opts.resamples ?? 2000;
+  const meanOf = (pick: number[]) => {
+    let s = 0, n = 0;
+    for (const c of pick) for (const v of list[c]) { s += v; n++; }
+    return s / n;
+  };
+  const means: number[] = [];
+  for (let b = 0; b < B; b++) means.push(meanOf(Array.from({ length: C }, () => rng.int(C))));
+  means.sort((a, c) => a - c);
+  return { mean: meanOf(Array.from({ length: C }, (_, c) => c)), lo: means[Math.floor(0.025 * B)], hi: means[Math.ceil(0.975 * B) - 1], clusters: C };
+}

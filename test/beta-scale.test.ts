@@ -19,10 +19,11 @@ test("a β that makes K first KL steps negligible is flagged with β*, and the f
   assert.match(w, /barely moves.*β\* ≈ √\(S̄₀\/\(8 log\|A\|\)\) = [\d.e-]+ \(SPEC §9\)/);
   const opt = optimalPolicy(small);
   const lStar = objective(opt.V, opt.nu);
-  const run = exactPpo(small, 0.3, 32, opt.nu, lStar);
+  const run = exactPpo(small, 0.3, 32, opt.nu, lStar, opt.policy);
   const moved = run.steps[0].gap - run.steps[run.steps.length - 1].gap;
   assert.ok(moved / run.steps[0].gap < 0.05, `exact PPO closes ${(100 * moved / run.steps[0].gap).toFixed(1)}% of the gap: barely moves, as flagged`);
-  const big = exactPpo(mdp, 0.1, 32, optimalPolicy(mdp).nu, objective(optimalPolicy(mdp).V, optimalPolicy(mdp).nu));
+  const optBig = optimalPolicy(mdp);
+  const big = exactPpo(mdp, 0.1, 32, optBig.nu, objective(optBig.V, optBig.nu), optBig.policy);
   assert.ok(big.steps[big.steps.length - 1].gap < 0.5 * big.steps[0].gap, "the unflagged β closes most of the gap");
 });
 

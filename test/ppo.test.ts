@@ -24,7 +24,7 @@ test("exact PPO on a bandit is exponential weights: π_k ∝ exp(k(1−γ)r/(β�
   const bandit: FiniteMdp = { name: "bandit", gamma: 0.7, states: 1, actions: 4, transitions: new Float64Array(4).fill(1), rewards: new Float64Array(r) };
   const beta = 0.05, K = 9;
   const opt = optimalPolicy(bandit);
-  const { energies } = exactPpo(bandit, beta, K, opt.nu, opt.V[0]);
+  const { energies } = exactPpo(bandit, beta, K, opt.nu, opt.V[0], opt.policy);
   for (let k = 0; k <= K; k++) {
     // Q(a) = (1−γ)r(a) + γ·V with V = r_π the same for every action, so only (1−γ)r moves π.
     const closed = energyPolicy(bandit, new Float64Array(r.map((x) => (k * (1 - 0.7) * x) / (beta * Math.sqrt(K)))));
@@ -39,7 +39,7 @@ test("exact PPO improves monotonically (gap non-increasing in k), and its final 
   const lStar = objective(opt.V, opt.nu);
   let previousFinal = Infinity;
   for (const K of [1, 4, 16, 64, 256, 1024]) {
-    const { steps } = exactPpo(mdp, 0.05, K, opt.nu, lStar);
+    const { steps } = exactPpo(mdp, 0.05, K, opt.nu, lStar, opt.policy);
     for (let k = 1; k <= K; k++) assert.ok(steps[k].gap <= steps[k - 1].gap + 1e-12, `K=${K}, k=${k}`);
     const final = steps[K].gap;
     assert.ok(final < previousFinal, `K=${K}: ${final} vs ${previousFinal}`);
@@ -132,7 +132,7 @@ test("exact PPO: the telescoped KL identity behind the Hoeffding bound holds to 
     const lStar = objective(opt.V, opt.nu);
     for (const beta of [0.03, 0.1, 0.3, 1, 3]) {
       for (const K of [1, 2, 4, 16, 64, 256]) {
-        const run = exactPpo(mdp, beta, K, opt.nu, lStar);
+        const run = exactPpo(mdp, beta, K, opt.nu, lStar, opt.policy);
         const bk = betaK(beta, K);
         const ev = (pi: Float64Array) => { let t = 0; for (let s = 0; s < S; s++) t += opt.nu[s] * kl(row(opt.policy, s, A), row(pi, s, A)); return t; };
         let lhs = 0;

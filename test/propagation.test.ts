@@ -51,7 +51,7 @@ test("exact PPO (zero inner error): Lemma 4.7's left side and the gap to the ide
   const beta = 0.1;
   const K = 16;
   const bk = betaK(beta, K);
-  const run = exactPpo(mdp, beta, K, opt.nu, 0);
+  const run = exactPpo(mdp, beta, K, opt.nu, 0, opt.policy);
   const { energies } = run;
   const records = exactPpoPropagation(mdp, beta, run, opt);
   assert.equal(records.length, K);

@@ -326,6 +326,21 @@ export async function withComputed<T>(computed: Computed, fn: () => Promise<T>):
 }
 
 /**
+ * The result of (experiment, config, backend) if it is in the cache, else null, computing
+ * nothing: for runs beyond a notebook's budget, computed elsewhere (a sweep, a long local run)
+ * and read when present. Looks where `runCached` looks: the given store, else the write store
+ * and then the committed record.
+ */
+export function findCached(id: ExperimentId, config: unknown, backend: BackendInfo, resultsDirectory?: string): CachedResult | null {
+  const key = resultKey(id.name, config, id.usesBackend === false ? null : backend, codeVersion(id.module));
+  for (const root of resultsDirectory === undefined ? resultsReadDirs() : [resultsDirectory]) {
+    const dir = join(root, id.name, key);
+    if (existsSync(join(dir, "meta.json")) && existsSync(join(dir, "results.csv"))) return readResult(dir);
+  }
+  return null;
+}
+
+/**
  * Return the rows for (experiment, config, backend): from `data/results/<experiment>/<key>/`
  * if present, else computed by `compute` and written there atomically.
  */

@@ -26,7 +26,7 @@ import { runNeuralPpo, NeuralVariant } from "../ppo/neural-ppo";
 import { algorithmStream } from "../random";
 import { progress } from "../report/progress";
 import { KERNELS, KernelName, resolveKernel } from "../solvers/solvers";
-import { CachedResult, canonicalJson, runCached } from "./cache";
+import { CachedResult, canonicalJson, findCached, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";
 import { secondsPerWork } from "./estimate";
 import type { FiniteMdp } from "../mdp/mdp";
@@ -116,17 +116,52 @@ export function validateConvergenceConfig(value: unknown): ValidConvergenceConfi
 
 const BLANK = "";
 
-export async function runConvergence(config: ConvergenceConfig, resultsDir?: string): Promise<CachedResult> {
+/**
+ * Planning constants for `convergenceCostSeconds`, measured on this project's 2-core machine with
+ * the native kernel (issue 20; garnet-s6-a2-onehot, d = 12, m = 64…4096, 4–8 replicas, K ≤ 16,
+ * other jobs sharing the machine): seconds per replica and solver step, base + perUnitDim·m·d.
+ */
+export const COST_PER_REPLICA_STEP = { base: 4e-7, perUnitDim: 4.3e-10 };
+
+/**
+ * Estimated wall seconds of a config's neural runs: Σ over variants, K, m, T of
+ * 2·K·T·R·(base + perUnitDim·m·d) (two solver calls of T steps per iteration). A planning
+ * number for what a notebook runs itself and what it leaves to a sweep, not a benchmark.
+ */
+export function convergenceCostSeconds(config: ConvergenceConfig): number {
+  const valid = validateConvergenceConfig(config);
+  const d = loadMdpInput(valid.mdp).mdp.dim ?? 0;
+  const neural = valid.variants.filter((v) => v !== "exact-ppo").length;
+  let total = 0;
+  for (const K of valid.horizons) for (const m of valid.widths) for (const T of valid.iterations) total += 2 * K * T * valid.replicas * (COST_PER_REPLICA_STEP.base + COST_PER_REPLICA_STEP.perUnitDim * m * d);
+  return neural * total;
+}
+
+/**
+ * The cached result of `config` if present, else null, computing nothing: how a notebook reads
+ * runs beyond its budget (computed once by a sweep or a long run) and says when they are absent.
+ */
+export async function cachedConvergence(config: ConvergenceConfig, resultsDir?: string): Promise<CachedResult | null> {
+  const { id, key, backend } = await convergenceKey(config);
+  return findCached(id, key, backend, resultsDir);
+}
+
+async function convergenceKey(config: ConvergenceConfig) {
   const valid = validateConvergenceConfig(config);
   const input = loadMdpInput(valid.mdp);
+  const kernelRan = resolveKernel(valid.kernel);
+  const backend = await initBackend();
+  return { valid, input, kernelRan, backend, id: { name: "convergence", module: __filename, usesBackend: kernelRan === "tfjs-f32" }, key: { ...valid, mdpSha256: input.sha256, kernelRan } };
+}
+
+export async function runConvergence(config: ConvergenceConfig, resultsDir?: string): Promise<CachedResult> {
+  const { valid, input, kernelRan, backend, id, key } = await convergenceKey(config);
   const mdp = valid.gamma === undefined ? input.mdp : { ...input.mdp, gamma: valid.gamma };
   const neural = valid.variants.filter((v): v is NeuralVariant => v !== "exact-ppo");
   if (neural.length > 0 && (!mdp.features || !mdp.dim)) throw new ConfigError(`mdp ${valid.mdp} has no features; the neural variants need x(s, a)`);
   requireErgodic(mdp, valid.mdp, "every");
-  const kernelRan = resolveKernel(valid.kernel);
-  const backend = await initBackend();
   const configHash = createHash("sha256").update(canonicalJson(valid)).digest("hex").slice(0, 12);
-  return runCached({ name: "convergence", module: __filename, usesBackend: kernelRan === "tfjs-f32" }, { ...valid, mdpSha256: input.sha256, kernelRan }, backend, () => {
+  return runCached(id, key, backend, () => {
     const optimal = optimalPolicy(mdp);
     const lStar = objective(optimal.V, optimal.nu);
     const knobs = knobColumns(valid);
@@ -136,14 +171,14 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
     const streams = algorithmStream(valid.seed).replicasFrom(first);
     if (valid.variants.includes("exact-ppo")) {
       for (const K of valid.horizons) {
-        const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar);
+        const run = exactPpo(mdp, valid.beta, K, optimal.nu, lStar, optimal.policy);
         const propagation = exactPpoPropagation(mdp, valid.beta, run, optimal);
         for (const st of run.steps) {
           // Zero inner error: the solvers' MSEs and l∞ error are 0 by construction; M needs a network.
           const { k: _k, ...quantities } = propagation[st.k] ?? { k: st.k };
           const errors = st.k < K ? { ...quantities, evalMse: 0, improveMse: 0, improveLinf: 0, improveLinfSq: 0 } : {};
           const tracking = { exactL: st.L, trackingL: 0, energyErrorInf: 0, actorErrorInf: 0, criticErrorInf: 0, driftErrorInf: 0, energyErrorSpan: 0 };
-          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), ...errors, ...tracking, ...common, kernel: "exact-f64" });
+          rows.push({ variant: "exact-ppo", K, k: st.k, m: 0, T: 0, replica: 0, L: st.L, gap: st.gap, ...blankErrors(), klStar: st.klStar, ...errors, ...tracking, ...common, kernel: "exact-f64" });
         }
       }
     }
@@ -172,6 +207,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
                 variant, K, k: rec.k, m, T, replica: first + rec.replica, L: rec.L, gap: rec.gap,
                 evalMse: rec.evalMse ?? BLANK, improveMse: rec.improveMse ?? BLANK,
                 phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
+                klStar: rec.klStar, logPartition: rec.logPartition ?? BLANK, stepError: rec.stepError ?? BLANK, logPartitionPinsker: rec.logPartitionPinsker ?? BLANK, logPartitionHoeffding: rec.logPartitionHoeffding ?? BLANK, logPartitionViolations: rec.logPartitionViolations ?? BLANK,
                 lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
                 lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
                 densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
@@ -204,6 +240,7 @@ export function conditioningAtStart(mdp: FiniteMdp): Record<string, number> {
 function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
+    klStar: BLANK, logPartition: BLANK, stepError: BLANK, logPartitionPinsker: BLANK, logPartitionHoeffding: BLANK, logPartitionViolations: BLANK,
     lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
     densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK,
     criticInitShare: BLANK, actorInitShare: BLANK, ntkLambdaMinK: BLANK, tdLambdaMinReK: BLANK,

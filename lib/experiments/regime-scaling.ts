@@ -100,7 +100,7 @@ export function regimeRows(testbed: string, mdp: FiniteMdp, config: RegimeScalin
   const optimal = optimalPolicy(mdp);
   const lStar = objective(optimal.V, optimal.nu);
   const beta = scaledBeta(mdp, config.betaOverSpan);
-  const run = exactPpo(mdp, beta, config.horizon, optimal.nu, lStar);
+  const run = exactPpo(mdp, beta, config.horizon, optimal.nu, lStar, optimal.policy);
   const rows: Row[] = [];
   for (const k of config.checkpoints) {
     const pi = energyPolicy(mdp, run.energies[k]);
@@ -121,7 +121,7 @@ export function minGapRows(testbed: string, mdp: FiniteMdp, config: RegimeScalin
   const lStar = objective(optimal.V, optimal.nu);
   const beta = scaledBeta(mdp, config.betaOverSpan);
   return config.minGapHorizons.map((K) => {
-    const gaps = exactPpo(mdp, beta, K, optimal.nu, lStar).steps.map((s) => s.gap);
+    const gaps = exactPpo(mdp, beta, K, optimal.nu, lStar, optimal.policy).steps.map((s) => s.gap);
     return { testbed, pairs: mdp.states * mdp.actions, K, beta, gap0: gaps[0], minGap: Math.min(...gaps), finalGap: gaps[K] };
   });
 }

@@ -7,6 +7,7 @@ import { evaluatePolicy, energyPolicy, objective, OptimalSolution, phiStar, psiS
 import type { FiniteMdp } from "../mdp/mdp";
 import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
 import { betaK } from "./schedule";
+import { chainStep, klStar } from "./chain";
 
 export interface ExactPpoStep {
   k: number;
@@ -14,10 +15,12 @@ export interface ExactPpoStep {
   L: number;
   /** L(π*) − L(π_k). */
   gap: number;
+  /** E_{ν*}[KL(π*‖π_k)] (chain.ts). */
+  klStar: number;
 }
 
 /** Run K iterations; returns K + 1 records (k = 0 … K), the energies E_k and the exact Q^{π_k}. */
-export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: Float64Array, lStar: number): { steps: ExactPpoStep[]; energies: Float64Array[]; qs: Float64Array[] } {
+export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: Float64Array, lStar: number, piStar: Float64Array): { steps: ExactPpoStep[]; energies: Float64Array[]; qs: Float64Array[] } {
   const bk = betaK(beta, horizon);
   let energy = new Float64Array(mdp.states * mdp.actions);
   const steps: ExactPpoStep[] = [];
@@ -28,7 +31,7 @@ export function exactPpo(mdp: FiniteMdp, beta: number, horizon: number, nuStar: 
     const { Q, V } = evaluatePolicy(mdp, pi);
     qs.push(Q);
     const L = objective(V, nuStar);
-    steps.push({ k, L, gap: lStar - L });
+    steps.push({ k, L, gap: lStar - L, klStar: klStar(mdp, energy, piStar, nuStar) });
     if (k === horizon) break;
     energy = energy.map((e, j) => e + Q[j] / bk);
     energies.push(energy);
@@ -65,7 +68,9 @@ export function exactPpoPropagation(mdp: FiniteMdp, beta: number, run: { energie
       const q = Q.subarray(st * A, (st + 1) * A);
       spanSq += nuStar[st] * (Math.max(...q) - Math.min(...q)) ** 2;
     }
+    const chain = chainStep(mdp, { energyK: energies[k], energyNext: next, q: Q, lambda: bk, piStar: optimal.policy, nuStar });
     out.push({
+      logPartition: chain.logPartition, stepError: chain.stepError, logPartitionPinsker: chain.pinsker, logPartitionHoeffding: chain.hoeffding, logPartitionViolations: chain.violations,
       k, phiStar: phiStar(mdp, nuStar, optimal.policy, nu, pi), psiStar: psiStar(mdp, nuStar, optimal.policy, nu, pi), varphiStar: varphiStar(nuStar, nu),
       densityRatioMax: densityRatioMax(nuStar, nu), lambda: bk, tauNext: 1 / ((k + 1) / bk),
       lemma47Lhs: Math.abs(lemma47(mdp, next, ideal, optimal.policy, pi, nuStar)), energyStepSq: stepSq, idealEnergyGapInf: idealGap,
@@ -90,6 +95,12 @@ export interface ExactPpoPropagation {
   descentRhs: number;
   descentViolations: number;
   descentMinSlack: number;
+  /** The chain's per-step terms (chain.ts): with zero inner error stepError is 0 up to rounding. */
+  logPartition: number;
+  stepError: number;
+  logPartitionPinsker: number;
+  logPartitionHoeffding: number;
+  logPartitionViolations: number;
   /** E_{ν*}[span_a Q^{π_k}(s,·)²], the term of the Hoeffding bound on exact PPO (SPEC §9; theory.ts `exactPpoHoeffdingBound`). */
   spanSq: number;
 }

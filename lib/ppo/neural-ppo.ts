@@ -38,6 +38,7 @@ import { exactPpo } from "./exact-ppo";
 import { betaK } from "./schedule";
 import { klMultiplier } from "./trpo";
 import { densityRatioMax, descentUnderNuStar, lemma47, nuStarRowMax, oneStepDescent } from "./propagation";
+import { chainStep, klStar } from "./chain";
 import { ntkConditioning, tdLambdaMinRe } from "../mdp/conditioning";
 
 export type NeuralVariant = "neural-ppo" | "neural-trpo";
@@ -83,6 +84,15 @@ export interface NeuralPpoRecord {
   phiStar: number;
   psiStar: number;
   varphiStar: number;
+  /** The proof's chain (chain.ts, SPEC §5): klStar_k = E_{ν*}[KL(π*‖π_θk)] at every k ≤ K; logPartition_k and stepError_k at k < K. */
+  klStar: number;
+  logPartition?: number;
+  stepError?: number;
+  /** Lemma 5.2's per-state bounds on logPartition_k under ν*: after Pinsker's step (the paper's form) and by Hoeffding's lemma (the project's variant); Young's is energyStepSq/2. */
+  logPartitionPinsker?: number;
+  logPartitionHoeffding?: number;
+  /** States where one of those per-state bounds (Pinsker, Young, Hoeffding) falls below logPartition(s): a bug if ever > 0. */
+  logPartitionViolations?: number;
   /** M = 2E_{ν*}[max_a u_{α(0)}²] + 2R_f² (SPEC §5). */
   M: number;
   /** λ_k (β_k for PPO) and τ_{k+1}. */
@@ -149,7 +159,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
   const bk = betaK(s.beta, K);
   const nuStar = optimal.nu;
   const lStar = objective(optimal.V, nuStar);
-  const exactRun = exactPpo(mdp, s.beta, K, nuStar, lStar);
+  const exactRun = exactPpo(mdp, s.beta, K, nuStar, lStar, optimal.policy);
   const u0First = forward(s.init, s.init.alpha0, X);
   const M = Float64Array.from({ length: R }, (_, r) => energyConstantM(mdp, nuStar, u0First.subarray(r * N, (r + 1) * N), s.radiusF[r]));
   const energies = Array.from({ length: R }, () => new Float64Array(N));
@@ -175,6 +185,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
         phiStar: phiStar(mdp, nuStar, optimal.policy, nus[r], pi),
         psiStar: psiStar(mdp, nuStar, optimal.policy, nus[r], pi),
         varphiStar: varphiStar(nuStar, nus[r]),
+        klStar: klStar(mdp, energies[r], optimal.policy, nuStar),
         M: M[r],
         densityRatioMax: densityRatioMax(nuStar, nus[r]),
         exactL: exactRun.steps[k].L,
@@ -258,6 +269,12 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       const improveLinf = nuStarRowMax(nuStar, A, fitError);
       const improveLinfSq = nuStarRowMax(nuStar, A, (j) => fitError(j) ** 2);
       const descent = descentUnderNuStar(oneStepDescent(mdp, { energyK: energies[r], energyNext: next, q: Qexact, lambda: lambdas[r], piStar: optimal.policy }), nuStar);
+      const chain = chainStep(mdp, { energyK: energies[r], energyNext: next, q: Qexact, lambda: lambdas[r], piStar: optimal.policy, nuStar });
+      rec.logPartition = chain.logPartition;
+      rec.stepError = chain.stepError;
+      rec.logPartitionPinsker = chain.pinsker;
+      rec.logPartitionHoeffding = chain.hoeffding;
+      rec.logPartitionViolations = chain.violations;
       rec.descentLhs = descent.lhs;
       rec.descentRhs = descent.rhs;
       rec.descentViolations = descent.violations;

@@ -5,9 +5,10 @@
  * (lib/theory.ts), so a reader who replaces one redraws from cached rows.
  */
 import type { Row } from "../experiments/results-io";
-import { bootstrapSlopeInterval, fitPowerLaw, meanAndStandardError, tQuantile975 } from "../stats";
+import { bootstrapSlopeInterval, fitPowerLaw, meanAndStandardError } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
+import { slowestX } from "../ppo/regime";
 import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, mathLabel, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
@@ -22,6 +23,8 @@ export interface RunSummary {
   init: string;
   alpha0: string;
   beta: number;
+  /** c of the solvers' η = c·T^{−power}. */
+  stepSizeC: number;
   /** min_{0≤k≤K} gap (Thm 4.9's left side), gap at k = K, and (1/K) Σ_{k<K} gap (what the regret-style bounds control). */
   minGap: number;
   finalGap: number;
@@ -44,21 +47,28 @@ export interface RunSummary {
   /** The smallest conditioning along the run (SPEC §9): min over k of λ_min of Alg. 2's matrix under σ̃_k and of Re λ_min of Alg. 3's under σ_k. NaN for exact PPO. */
   ntkLambdaMin: number;
   tdLambdaMinRe: number;
+  /** Those as x = η·λ·T (η = c·T^{−power}, the run's step size): the slowest direction's progress, lib/ppo/regime.ts. NaN for exact PPO. */
+  xActor: number;
+  xCritic: number;
 }
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
-/** Summarise every run of `rows`; `actions` = |A|. */
-export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceCurves = theory): RunSummary[] {
+/** The rows of `rows` grouped by run (variant, K, m, T, replica and knobs), each sorted by k. */
+export function groupRuns(rows: Row[]): Row[][] {
   const runs = new Map<string, Row[]>();
   for (const r of rows) {
-    const id = `${r.variant}|${r.K}|${r.m}|${r.T}|${r.replica}|${r.init}|${r.alpha0}|${r.beta}`;
+    const id = `${r.variant}|${r.K}|${r.m}|${r.T}|${r.replica}|${r.init}|${r.alpha0}|${r.beta}|${r.stepSizeC}`;
     if (!runs.has(id)) runs.set(id, []);
     runs.get(id)!.push(r);
   }
-  return [...runs.values()].map((rs) => {
-    rs.sort((a, b) => num(a.k) - num(b.k));
+  return [...runs.values()].map((rs) => rs.sort((a, b) => num(a.k) - num(b.k)));
+}
+
+/** Summarise every run of `rows`; `actions` = |A|. */
+export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceCurves = theory): RunSummary[] {
+  return groupRuns(rows).map((rs) => {
     const first = rs[0];
     const K = num(first.K);
     const beta = num(first.beta);
@@ -80,8 +90,9 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
     };
     const minOf = (col: string) => Math.min(...rs.map((r) => num(r[col])).filter(Number.isFinite));
     const gaps = rs.map((r) => num(r.gap));
+    const stepSize = { c: num(first.stepSizeC), power: num(first.stepSizePower) };
     return {
-      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta,
+      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica), init: String(first.init), alpha0: String(first.alpha0), beta, stepSizeC: stepSize.c,
       minGap: Math.min(...gaps),
       finalGap: num(rs[rs.length - 1].gap),
       averageGap: mean(steps.map((r) => num(r.gap))),
@@ -95,6 +106,8 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       argminK: num(rs[gaps.indexOf(Math.min(...gaps))].k),
       ntkLambdaMin: exact ? NaN : minOf("ntkLambdaMinK"),
       tdLambdaMinRe: exact ? NaN : minOf("tdLambdaMinReK"),
+      xActor: exact ? NaN : slowestX(minOf("ntkLambdaMinK"), num(first.T), stepSize),
+      xCritic: exact ? NaN : slowestX(minOf("tdLambdaMinReK"), num(first.T), stepSize),
     };
   });
 }
@@ -118,8 +131,6 @@ export function bandedTraces(name: string, points: Point[], color: string, opts:
 }
 
 const GAP_TITLE = "L(π*) − L(π<sub>θ<sub>k</sub></sub>)";
-/** Sequential colours (light to dark) for an ordered parameter such as T. */
-const SEQUENTIAL = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a"];
 const pow2 = (v: number) => `2<sup>${Math.log2(v)}</sup>`;
 const yValues = (traces: Trace[]) => traces.flatMap((t) => (t.y as number[]) ?? []);
 
@@ -151,8 +162,9 @@ export interface HorizonSeries {
  * replicas run at every K: shared α(0)), `bootstrapSlopeInterval`. A c·K^{-1/2} guide
  * (`curves.horizonRate`) passes through exact PPO's first point: a slope to compare with, not a bound.
  */
-export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; minT: number; title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate"> }): { figure: Figure; series: HorizonSeries[] } {
+export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; minT: number; title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate">; quantity?: "minGap" | "finalGap" }): { figure: Figure; series: HorizonSeries[] } {
   const curves = opts.curves ?? theory;
+  const q = opts.quantity ?? "finalGap";
   const exact = runs.filter((r) => r.variant === "exact-ppo");
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.m === opts.m);
   const allK = [...new Set(neural.map((r) => r.K))].sort((a, b) => a - b);
@@ -162,14 +174,18 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
   ];
   const series: HorizonSeries[] = [];
   const traces: Trace[] = [];
-  const exactPoints = pointsBy(exact, (r) => r.K, (r) => r.finalGap);
+  const exactPoints = pointsBy(exact, (r) => r.K, (r) => r[q]);
   for (const sp of specs) {
     const sel = (sp.runs ?? neural).filter((r) => r.variant === "neural-ppo" && r.T === sp.T(r.K));
-    const points = pointsBy(sel, (r) => r.K, (r) => r.finalGap);
+    const points = pointsBy(sel, (r) => r.K, (r) => r[q]);
     const fitted = points.filter((p) => sp.T(p.x) >= opts.minT && p.x >= (sp.fitFromK ?? 0));
     let slope: HorizonSeries["slope"] = null;
-    if (fitted.length >= 2) {
-      const perK = fitted.map((p) => sel.filter((r) => r.K === p.x).sort((a, b) => a.replica - b.replica).map((r) => r.finalGap));
+    if (sp.dash === "dot" && fitted.length >= 3) {
+      // A fixed T over a few K: least squares on the means, whose residual-based interval widens when a power law misfits (replica resampling would not).
+      const fit = fitPowerLaw(fitted.map((p) => p.x), fitted.map((p) => p.mean));
+      slope = { slope: fit.slope, lo: fit.slope - fit.slopeCi95, hi: fit.slope + fit.slopeCi95 };
+    } else if (sp.dash !== "dot" && fitted.length >= 2) {
+      const perK = fitted.map((p) => sel.filter((r) => r.K === p.x).sort((a, b) => a.replica - b.replica).map((r) => r[q]));
       if (perK.every((v) => v.length === perK[0].length)) slope = bootstrapSlopeInterval(fitted.map((p) => p.x), perK);
     }
     const fitFrom = fitted.length > 0 ? fitted[0].x : NaN;
@@ -185,7 +201,8 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
     traces.push(curveTrace({ name: mathLabel(`guide: ${curveLabel(curves.horizonRate)} through exact PPO's first point`), x: Ks, y: Ks.map((K) => curves.horizonRate(K, c)), color: "#888888", dash: "longdash", width: 1 }));
   }
   const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
-  const figure = withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle: `final gap ${GAP_TITLE.replace("θ<sub>k</sub>", "θ<sub>K</sub>")}`, traces, xValues: Ks }), opts.subtitle);
+  const yTitle = q === "minGap" ? `min<sub>k≤K</sub> gap ${GAP_TITLE}` : `final gap ${GAP_TITLE.replace("θ<sub>k</sub>", "θ<sub>K</sub>")}`;
+  const figure = withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K (each K its own run)", yTitle, traces, xValues: Ks }), opts.subtitle);
   return { figure, series };
 }
 
@@ -199,9 +216,11 @@ export function floorFigure(runs: RunSummary[], opts: { K: number; title: string
   const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
   const Ts = [...new Set(neural.map((r) => r.T))].sort((a, b) => a - b);
   const traces: Trace[] = [];
-  widths.forEach((m, i) => traces.push(...bandedTraces(`m = ${m}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.T, (r) => r.finalGap), PALETTE[i])));
+  widths.forEach((m, i) => traces.push(...bandedTraces(`m = ${m} (left)`, pointsBy(neural.filter((r) => r.m === m), (r) => r.T, (r) => r.finalGap), PALETTE[i])));
   const byM = Ts.filter((T) => neural.filter((r) => r.T === T).map((r) => r.m).filter((v, i, a) => a.indexOf(v) === i).length > 1);
-  byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)}`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, i + SEQUENTIAL.length - byM.length)], { panel: 1, dash: "dash" })));
+  // Distinct hues, and a dash per T, so eight T stay tellable apart (a sequential ramp of blues did not).
+  const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"];
+  byM.forEach((T, i) => traces.push(...bandedTraces(`T = ${pow2(T)} (right)`, pointsBy(neural.filter((r) => r.T === T), (r) => r.m, (r) => r.finalGap), PALETTE[i % PALETTE.length], { panel: 1, dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length] })));
   if (exact.length > 0) {
     const g = mean(exact.map((r) => r.finalGap));
     traces.push(curveTrace({ name: `exact PPO's final gap at K = ${opts.K}: ${g.toPrecision(2)}`, x: span(Ts), y: [g, g], color: "#000000", group: "exact" }));
@@ -236,10 +255,10 @@ export function trackingFigure(rows: Row[], opts: { K: number; m: number; Ts: nu
   const byK = (sel: Row[], col: string) => [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b).map((k) => ({ x: k, ...meanAndStandardError(sel.filter((r) => r.k === k).map((r) => num(r[col]))) })).filter((pt) => pt.mean > 0);
   const traces: Trace[] = [];
   opts.Ts.forEach((T, p) => {
-    for (const [col, label, color, dash] of parts) traces.push(...bandedTraces(label, byK(select(T), col), color, { panel: p, showlegend: p === 0, legendgroup: col, dash }));
+    for (const [col, label, color, dash] of parts) traces.push(...bandedTraces(`energy panels: ${label}`, byK(select(T), col), color, { panel: p, showlegend: p === 0, legendgroup: col, dash }));
   });
   const last = opts.Ts.length;
-  opts.Ts.forEach((T, i) => traces.push(...bandedTraces(`|L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|, T = ${pow2(T)}`, byK(select(T), "trackingL"), SEQUENTIAL[Math.min(SEQUENTIAL.length - 1, 3 + 3 * i)], { panel: last })));
+  opts.Ts.forEach((T, i) => traces.push(...bandedTraces(`right panel: |L(π<sub>θ<sub>k</sub></sub>) − L(π<sup>ex</sup><sub>k</sub>)|, T = ${pow2(T)}`, byK(select(T), "trackingL"), PALETTE[4 + i], { panel: last, dash: i === 0 ? "dot" : "solid" })));
   const energy = traces.filter((t) => t.xaxis !== `x${last + 1}`);
   return sideBySide({
     title: opts.title,
@@ -268,35 +287,6 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
     traces.push(theoryTrace(`exact PPO's final gap at K = ${opts.K}: ${g.toPrecision(2)}`, span(Ts), [g, g], "#000000", "dash"));
   }
   return withSubtitle(logLogFigure({ title: opts.title, xTitle: "T", yTitle: `final gap at K = ${opts.K}`, traces, xValues: Ts }), opts.subtitle);
-}
-
-/**
- * The cautionary arm, one panel per width: final-, average- and min-iterate gaps against K,
- * with π_0's gap (above it, a run ended worse than it started) and exact PPO, on a linear
- * axis; where `runs` hold an antisymmetric arm at a width, its final gap is drawn there too.
- */
-export function cautionaryFigure(runs: RunSummary[], opts: { title: string; subtitle: string }): Figure {
-  const neural = runs.filter((r) => r.variant === "neural-ppo");
-  const exact = runs.filter((r) => r.variant === "exact-ppo");
-  const widths = [...new Set(neural.filter((r) => r.init === "paper").map((r) => r.m))].sort((a, b) => a - b);
-  const Ks = [...new Set(runs.map((r) => r.K))].sort((a, b) => a - b);
-  const start = mean(runs.map((r) => r.startGap));
-  const traces: Trace[] = [];
-  const kinds: [keyof RunSummary, string, string][] = [["finalGap", "final gap", PALETTE[1]], ["averageGap", "average over k < K", PALETTE[0]], ["minGap", "min over k ≤ K (includes π₀)", PALETTE[2]]];
-  widths.forEach((m, p) => {
-    const paperRuns = neural.filter((r) => r.m === m && r.init === "paper");
-    for (const [key, label, color] of kinds) traces.push(...bandedTraces(`paper init: ${label}`, pointsBy(paperRuns, (r) => r.K, (r) => r[key] as number), color, { panel: p, showlegend: p === 0, legendgroup: String(key), log: false }));
-    const anti = neural.filter((r) => r.m === m && r.init === "antisymmetric");
-    if (anti.length > 0) traces.push(...bandedTraces("antisymmetric init: final gap", pointsBy(anti, (r) => r.K, (r) => r.finalGap), PALETTE[3], { panel: p, dash: "dash", legendgroup: "anti", log: false }));
-    traces.push(...bandedTraces("exact PPO: final gap", pointsBy(exact, (r) => r.K, (r) => r.finalGap), "#000000", { panel: p, showlegend: p === 0, legendgroup: "exact", log: false }));
-    traces.push(curveTrace({ name: `π₀ (uniform): gap ${start.toFixed(3)}`, x: span(Ks), y: [start, start], color: "#888888", dash: "longdash", panel: p, showlegend: p === 0, group: "start" }));
-  });
-  return sideBySide({
-    title: opts.title,
-    subtitle: opts.subtitle,
-    traces,
-    axes: widths.map((m, p) => ({ x: { title: { text: `horizon K (m = ${m})` }, type: "log", ...powerOfTwoTicks(Ks) }, y: { title: { text: p === 0 ? GAP_TITLE : "" }, rangemode: "tozero", ...(p > 0 ? { matches: "y" } : {}) } })),
-  });
 }
 
 /**
@@ -363,36 +353,6 @@ export function cor410Table(rows: Row[], opts: { actions: number; radiusF: numbe
       K, "T run": opts.schedule(K), "T printed": big(printed.T), "T root-MSE": big(rootMse.T), "m run": opts.m,
       "m_f printed": big(printed.widthF), "m_Q printed": big(printed.widthQ), "m_f root-MSE": big(rootMse.widthF), "m_Q root-MSE": big(rootMse.widthQ),
       "max φ*": a.phiStar, "max ψ*": a.psiStar, "max ϕ*": a.varphiStar,
-    };
-  });
-}
-
-/**
- * The cautionary arm in numbers, per (initialisation, width, K): the final-, average- and
- * min-iterate gaps beside π_0's; the change final − π_0 with its 95% interval (Student's t over
- * replicas; the replicas at one width share α(0) across K, so the K are not independent); how
- * many runs end worse; where the min-gap is attained; and the shares of NN(α(0)) left in the
- * critic and the actor, with how often the critic's share is positive over all (k, replica).
- */
-export function cautionaryTable(rows: Row[], runs: RunSummary[]): Record<string, number | string>[] {
-  const neural = runs.filter((r) => r.variant === "neural-ppo");
-  const keys = [...new Set(neural.map((r) => `${r.init}|${r.m}|${r.K}`))];
-  return keys.map((key) => {
-    const [init, mText, KText] = key.split("|");
-    const sel = neural.filter((r) => `${r.init}|${r.m}|${r.K}` === key);
-    const change = meanAndStandardError(sel.map((r) => r.finalGap - r.startGap));
-    const half = tQuantile975(change.n - 1) * change.standardError;
-    const shares = rows.filter((r) => r.variant === "neural-ppo" && r.init === init && r.m === Number(mText) && r.K === Number(KText) && typeof r.criticInitShare === "number").map((r) => r.criticInitShare as number);
-    const avg = (f: (r: RunSummary) => number) => mean(sel.map(f));
-    return {
-      init, m: Number(mText), K: Number(KText),
-      "final gap": avg((r) => r.finalGap), "average gap": avg((r) => r.averageGap), "min gap": avg((r) => r.minGap), "π0's gap": avg((r) => r.startGap),
-      "final − π0 (95% CI)": `${change.mean >= 0 ? "+" : ""}${change.mean.toFixed(3)} ± ${half.toFixed(3)}`,
-      "runs ending worse than π0": `${sel.filter((r) => r.finalGap > r.startGap).length} of ${sel.length}`,
-      "k of the min-gap (mean)": avg((r) => r.argminK),
-      "NN(α(0)) share in Q_ω": init === "paper" ? avg((r) => r.criticInitShare) : "(≡ 0)",
-      "… positive in": init === "paper" ? `${((100 * shares.filter((v) => v > 0).length) / shares.length).toFixed(0)}% of (k, replica)` : "",
-      "NN(α(0)) share in f": init === "paper" ? avg((r) => r.actorInitShare) : "(≡ 0)",
     };
   });
 }

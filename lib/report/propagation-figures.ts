@@ -6,6 +6,7 @@
  * printed readings that can fail, drawn over it (they overlap where the readings agree).
  */
 import { CHECKS, PropagationRow, PropagationSummary } from "../experiments/propagation";
+import type { Row } from "../experiments/results-io";
 import { bandTrace, Figure, logTicks, mathLabel, Panel, PALETTE, powerOfTwoTicks, settingsLine, smallMultiples, Trace, withAlpha } from "./figures";
 
 /** Lowest ratio drawn: far enough below 1 to show any bound's slack, not so far that the region around 1 shrinks to nothing. */
@@ -66,14 +67,14 @@ function statementPanel(statement: string, rows: PropagationRow[], x: (r: Propag
   };
 }
 
-function ratioFigure(rows: PropagationRow[], x: (r: PropagationRow) => number, xaxis: Record<string, unknown>, title: string, settings: string, band: string, xTitle: string): Figure {
+function ratioFigure(rows: PropagationRow[], x: (r: PropagationRow) => number, xaxis: Record<string, unknown>, title: string, settings: string, band: string, xTitle: string, extra: Panel[] = []): Figure {
   const statements = [...new Set(CHECKS.filter((c) => !c.signed).map((c) => c.statement))];
   const drawn = statements.map((s) => statementPanel(s, rows, x, xaxis)).filter((d): d is Drawn => d !== null);
   const cut = drawn.some((d) => d.cut) ? `; axes cut at 10<sup>−6</sup>, far below any failure` : "";
   return smallMultiples({
     title,
     subtitle: `${settings}<br>line: median of left side / right side; band: ${band}${cut}`,
-    panels: drawn.map((d) => d.panel),
+    panels: [...drawn.map((d) => d.panel), ...extra],
     columns: 2,
     xTitle,
     yTitle: "left side / right side",
@@ -85,16 +86,41 @@ function ratioFigure(rows: PropagationRow[], x: (r: PropagationRow) => number, x
  * median over replicas, band from the smallest to the largest replica, one panel per
  * statement. Lemma 5.2 (both sides signed) is not drawn: its table gives right − left.
  */
-export function ratioByIterationFigure(rows: PropagationRow[], run: { mdp: string; beta: number; T: number }): Figure {
+export function ratioByIterationFigure(rows: PropagationRow[], run: { mdp: string; beta: number; T: number }, runRows?: Row[]): Figure {
   const one = (key: "K" | "m") => [...new Set(rows.map((r) => r[key]))].join(", ");
   const replicas = new Set(rows.map((r) => r.replica)).size;
   const ks = rows.map((r) => r.k + 1);
+  const xaxis = { type: "log", ...powerOfTwoTicks(ks), gridcolor: "#eeeeee" };
   return ratioFigure(
-    rows, (r) => r.k + 1, { type: "log", ...powerOfTwoTicks(ks), gridcolor: "#eeeeee" },
+    rows, (r) => r.k + 1, xaxis,
     "Error propagation along one run: does each bound hold at every iteration?",
     `${settingsLine({ mdp: run.mdp, β: run.beta, K: one("K"), m: one("m"), T: run.T })} · ${replicas} replicas`,
     "smallest to largest replica", "iteration k + 1",
+    runRows ? [sidesPanel(rows, runRows, xaxis)] : [],
   );
+}
+
+/**
+ * A panel for Lemma 4.7 (root-MSE reading): its left side, its right side ε_k and the
+ * coefficient ψ*_k of the critic's term, each the median over replicas against k + 1, so that a
+ * collapse of the ratio shows which side moved.
+ */
+function sidesPanel(rows: PropagationRow[], runRows: Row[], xaxis: Record<string, unknown>): Panel {
+  const check = CHECKS.find((c) => c.statement === "Lemma 4.7" && c.theorem)!;
+  const rs = rows.filter((r) => r.statement === check.statement && r.reading === check.reading);
+  const xs = [...new Set(rs.map((r) => r.k + 1))].sort((a, b) => a - b);
+  const med = (vals: number[]) => quantiles(vals).median;
+  const psi = xs.map((x) => med(runRows.filter((r) => r.variant !== "exact-ppo" && (r.k as number) + 1 === x && rs.some((p) => p.m === r.m && p.K === r.K)).map((r) => r.psiStar as number)));
+  return {
+    title: "Lemma 4.7 (root-MSE): which side moves",
+    traces: [
+      { type: "scatter", mode: "lines", name: "left side", x: xs, y: xs.map((x) => med(rs.filter((r) => r.k + 1 === x).map((r) => r.lhs))), line: { color: "#000000", width: 2.5 } },
+      { type: "scatter", mode: "lines", name: "right side ε<sub>k</sub>", x: xs, y: xs.map((x) => med(rs.filter((r) => r.k + 1 === x).map((r) => r.rhs))), line: { color: PALETTE[0], width: 2.5 } },
+      { type: "scatter", mode: "lines", name: "ψ*<sub>k</sub>, the factor of its critic term (Assumption 4.1)", x: xs, y: psi, line: { color: PALETTE[1], dash: "dash" } },
+    ],
+    xaxis,
+    yaxis: { type: "log", exponentformat: "power", gridcolor: "#eeeeee", title: { text: "value (median over replicas)" } },
+  };
 }
 
 /**

@@ -1,0 +1,297 @@
+/**
+ * Thm 4.9's proof chain against the data (notebook 04; SPEC §5 "The proof's chain"): per run,
+ * each measured term of the summed identity
+ *   (1−γ)·Σ_k gap_k/λ_k = klStar_0 − klStar_K + Σ_k logPartition_k − Σ_k stepError_k
+ * beside the bound the proof puts on it (lib/ppo/chain.ts), the concentrability coefficients
+ * along the run (Assumption 4.1), regime labels from the recorded conditioning
+ * (lib/ppo/regime.ts), and the neural/exact ratio. Pure functions of result rows.
+ */
+import type { Row } from "../experiments/results-io";
+import { chainBound } from "../ppo/chain";
+import { RunConditioning, seriesRegime } from "../ppo/regime";
+import * as theory from "../theory";
+import { clusterBootstrapMeanInterval } from "../stats";
+import type { RunSummary, Schedule } from "./convergence-figures";
+import { bandedTraces, groupRuns, pointsBy } from "./convergence-figures";
+import { Figure, logLogFigure, PALETTE, sideBySide, Trace, withSubtitle } from "./figures";
+
+export type ChainCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "epsilonPrimeKRevision">;
+
+const num = (v: unknown) => (typeof v === "number" ? v : NaN);
+const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+
+/** One run's chain, in the units of the identity's right side (divide by (1−γ)Σλ^{-1} for a gap). */
+export interface ChainBudget {
+  variant: string;
+  K: number;
+  m: number;
+  T: number;
+  replica: number;
+  /** klStar_0 (bound: log|A|) and klStar_K (bound: 0 on −klStar_K). */
+  klStar0: number;
+  klStarK: number;
+  logA: number;
+  /** Σ logPartition_k, and the proof's bounds on it: after Pinsker (the paper's Lemma 5.2), after Young (½E‖Δ‖²_∞), Hoeffding's (the project's variant), and Lemma 4.8's as Thm 4.9 sums it: Σ(ε'_k + M/λ_k²), NeurIPS ε'_k = |A|τ⁻²ϵ² and the revision's. */
+  sumLogPartition: number;
+  sumPinsker: number;
+  sumYoung: number;
+  sumHoeffding: number;
+  sumLemma48NeurIPS: number;
+  sumLemma48Revision: number;
+  /** Σ stepError_k, and Lemma 4.7's bound on −Σ stepError_k: Σ ε_k with root-MSE ϵ and the measured φ*_k, ψ*_k. */
+  sumStepError: number;
+  sumEpsilon: number;
+  /** (1−γ)Σ_k λ_k^{-1}: what turns the right side into a bound on the gap. */
+  scale: number;
+  /** The measured right side, and the gaps: min_k, the λ^{-1}-weighted average (= the data-driven bound, exactly). */
+  numerator: number;
+  minGap: number;
+  weightedGap: number;
+  /** Thm 4.9's right side (revision's ε'_k) in the same units, log|A| + Σ M/λ_k² + Σ(ε_k + ε'_k). NaN for exact PPO. */
+  theoremNumerator: number;
+}
+
+/** The chain of every run of `rows` (runs keyed like `summariseRuns`). */
+export function chainBudgets(rows: Row[], actions: number, curves: ChainCurves = theory): ChainBudget[] {
+  return groupRuns(rows).map((rs) => {
+    const first = rs[0];
+    const K = num(first.K);
+    const gamma = num(first.gamma);
+    const steps = rs.slice(0, K);
+    const sum = (f: (r: Row) => number) => steps.reduce((s, r) => s + f(r), 0);
+    const M = num(first.M);
+    const eps = (r: Row) => curves.epsilonK({ tauNext: num(r.tauNext), betaK: num(r.lambda), improveRootMse: Math.sqrt(num(r.improveMse)), evalRootMse: Math.sqrt(num(r.evalMse)), phiStar: num(r.phiStar), psiStar: num(r.psiStar) });
+    const epsRev = (r: Row) => curves.epsilonPrimeKRevision({ tauNext: num(r.tauNext), actions, improveRootMse: Math.sqrt(num(r.improveMse)), varphiStar: num(r.varphiStar) });
+    const epsNeurips = (r: Row) => curves.epsilonPrimeK({ tauNext: num(r.tauNext), actions, improveMse: num(r.improveMse) });
+    const cb = chainBound({ klStar: rs.map((r) => num(r.klStar)), logPartition: steps.map((r) => num(r.logPartition)), stepError: steps.map((r) => num(r.stepError)), lambda: steps.map((r) => num(r.lambda)), gap: steps.map((r) => num(r.gap)), gamma });
+    const mTerm = sum((r) => M / num(r.lambda) ** 2);
+    const exact = first.variant === "exact-ppo";
+    return {
+      variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica),
+      klStar0: num(first.klStar), klStarK: num(rs[K].klStar), logA: Math.log(actions),
+      sumLogPartition: sum((r) => num(r.logPartition)), sumPinsker: sum((r) => num(r.logPartitionPinsker)), sumYoung: sum((r) => num(r.energyStepSq) / 2), sumHoeffding: sum((r) => num(r.logPartitionHoeffding)),
+      sumLemma48NeurIPS: exact ? NaN : sum(epsNeurips) + mTerm, sumLemma48Revision: exact ? NaN : sum(epsRev) + mTerm,
+      sumStepError: sum((r) => num(r.stepError)), sumEpsilon: exact ? 0 : sum(eps),
+      scale: (1 - gamma) * sum((r) => 1 / num(r.lambda)),
+      numerator: cb.numerator, minGap: Math.min(...rs.map((r) => num(r.gap))), weightedGap: cb.weightedGap,
+      theoremNumerator: exact ? NaN : Math.log(actions) + mTerm + sum(eps) + sum(epsRev),
+    };
+  });
+}
+
+/** An arm of the budget: a name and the chains of its runs (one (K, m, T), several replicas). */
+export interface BudgetArm {
+  name: string;
+  budgets: ChainBudget[];
+}
+
+/** The terms of the budget in the order of the proof: [label, short label, measured, bound, how the bound is reached]. */
+function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, string, number, number, string][] {
+  return [
+    ["klStar_0", "klStar₀", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"],
+    ["−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"],
+    ["Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", b((x) => x.sumLogPartition), b((x) => x.sumPinsker), "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"],
+    ["Σ logPartition (Young step)", "ΣlogZ: Young", b((x) => x.sumLogPartition), b((x) => x.sumYoung), "Lemma 5.2 as printed: ½E‖Δ‖²∞"],
+    ["Σ logPartition (Lemma 4.8, as Thm 4.9 sums it)", "ΣlogZ: L. 4.8", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²) with the revision's ε'_k, as Thm 4.9 sums it"],
+    ["−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"],
+    ["right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"],
+    ["min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors"],
+  ];
+}
+
+/** Per arm and term: measured (mean over replicas), the proof's bound, and the orders of magnitude between them. */
+export function budgetTable(arms: BudgetArm[]): Record<string, number | string>[] {
+  return arms.flatMap((arm) => {
+    const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
+    return budgetLines(b).map(([term, , measured, bound, how]) => ({
+      arm: arm.name, term, measured, bound, "bound is": how,
+      "log10(bound/measured)": measured > 0 && bound > 0 ? Math.log10(bound / measured) : "",
+    }));
+  });
+}
+
+/**
+ * The budget figure: one panel per arm, one group per term of the chain, the measured value
+ * (mean over replicas, |·| on a log axis, hatched when negative) beside the bound the proof puts
+ * on it. Terms whose bound is 0 or NaN show the measured bar alone.
+ */
+export function budgetFigure(arms: BudgetArm[], opts: { title: string; subtitle: string }): Figure {
+  const traces: Trace[] = [];
+  const values: number[] = [];
+  const columns = Math.min(3, arms.length);
+  const rows = Math.ceil(arms.length / columns);
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title },
+    barmode: "group",
+    legend: { orientation: "h", x: 0, y: -0.12, xanchor: "left", yanchor: "top" },
+    margin: { l: 80, r: 30, t: 110, b: 60 },
+    template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+    annotations: [] as Record<string, unknown>[],
+  };
+  const gapX = 0.06, gapY = 0.2;
+  const w = (1 - gapX * (columns - 1)) / columns;
+  const h = (1 - gapY * (rows - 1)) / rows;
+  arms.forEach((arm, p) => {
+    const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
+    const lines = budgetLines(b);
+    const labels = lines.map(([, short]) => short);
+    const suffix = p === 0 ? "" : String(p + 1);
+    const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+    // Rounding zeros (exact PPO's stepError ~1e-16) would stretch the log axis over 15 decades: drawn at the floor.
+    const measured = lines.map(([, , v]) => (Math.abs(v) > 1e-9 ? Math.abs(v) : null));
+    const bounds = lines.map(([, , , v]) => (v > 0 && Number.isFinite(v) ? v : null));
+    values.push(...[...measured, ...bounds].filter((v): v is number => v !== null));
+    traces.push({ type: "bar", name: "measured term (|·|; hatched: negative; absent: below 1e-9)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map(([, , v]) => (v < 0 ? "/" : "")) } }, legendgroup: "measured", showlegend: p === 0, ...axes });
+    traces.push({ type: "bar", name: "the proof's bound on it", x: labels, y: bounds, marker: { color: PALETTE[1] }, legendgroup: "bound", showlegend: p === 0, ...axes });
+    const col = p % columns, row = Math.floor(p / columns);
+    const x0 = col * (w + gapX), y1 = 1 - row * (h + gapY);
+    layout[`xaxis${suffix}`] = { domain: [x0, x0 + w], anchor: `y${suffix}`, tickangle: -35, tickfont: { size: 11 } };
+    layout[`yaxis${suffix}`] = { domain: [y1 - h, y1], anchor: `x${suffix}`, type: "log", exponentformat: "power", ...(col === 0 ? { title: { text: "value" } } : {}), ...(p > 0 ? { matches: "y" } : {}) };
+    (layout.annotations as Record<string, unknown>[]).push({ text: `<b>${arm.name}</b>`, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1 + 0.01, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
+  });
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  (layout.yaxis as Record<string, unknown>).range = [Math.floor(Math.log10(Math.min(...positive))) - 0.2, Math.ceil(Math.log10(Math.max(...positive))) + 0.2];
+  return withSubtitle({ data: traces, layout }, opts.subtitle);
+}
+
+/**
+ * Assumption 4.1 along the run, per arm: max over k, replicas and runs of φ*_k, ψ*_k, ϕ*_k and
+ * max_s ν*(s)/ν_k(s), beside their values at π_0 (k = 0), and the k where ψ*_k peaks.
+ */
+export function concentrabilityTable(arms: { name: string; rows: Row[] }[]): Record<string, number | string>[] {
+  return arms.map(({ name, rows }) => {
+    const neural = rows.filter((r) => r.variant !== "exact-ppo");
+    const sel = neural.length > 0 ? neural : rows;
+    const at0 = sel.filter((r) => r.k === 0);
+    const maxOf = (c: string, rs: Row[]) => Math.max(...rs.map((r) => num(r[c])).filter(Number.isFinite));
+    const worst = sel.reduce((a, r) => (num(r.psiStar) > num(a.psiStar) ? r : a), sel[0]);
+    return {
+      arm: name,
+      "φ* at π0": maxOf("phiStar", at0), "max_k φ*": maxOf("phiStar", sel),
+      "ψ* at π0": maxOf("psiStar", at0), "max_k ψ*": maxOf("psiStar", sel),
+      "ϕ* at π0": maxOf("varphiStar", at0), "max_k ϕ*": maxOf("varphiStar", sel),
+      "ν*/ν at π0": maxOf("densityRatioMax", at0), "max_k max_s ν*/ν_k": maxOf("densityRatioMax", sel),
+      "ψ* peaks at": `K = ${worst.K}, m = ${worst.m}, k = ${worst.k}`,
+    };
+  });
+}
+
+/** A schedule of one arm for the regime table: its name, the runs, and T(K). */
+export interface RegimeSeries {
+  arm: string;
+  schedule: Schedule;
+  runs: RunSummary[];
+  /** m as a function of K (default: every m the runs hold, one series per m). */
+  width?: (K: number) => number;
+}
+
+/** Per series: each K's worst x of both solvers, the widths, and the label `seriesRegime` computes. */
+export function regimeTable(series: RegimeSeries[]): Record<string, number | string>[] {
+  return series.flatMap((s) => {
+    const onSchedule = s.runs.filter((r) => r.variant !== "exact-ppo" && r.T === s.schedule.T(r.K) && (!s.width || r.m === s.width(r.K)));
+    const widths = s.width ? [undefined] : [...new Set(onSchedule.map((r) => r.m))].sort((a, b) => a - b);
+    return widths.flatMap((m) => {
+      const rs = onSchedule.filter((r) => m === undefined || r.m === m);
+      const Ks = [...new Set(rs.map((r) => r.K))].sort((a, b) => a - b);
+      if (Ks.length === 0) return [];
+      const perK: RunConditioning[] = Ks.map((K) => {
+        const at = rs.filter((r) => r.K === K);
+        return { K, m: at[0].m, xCritic: Math.min(...at.map((r) => r.xCritic)), xActor: Math.min(...at.map((r) => r.xActor)) };
+      });
+      const { label } = seriesRegime(perK);
+      return [{
+        arm: s.arm, schedule: s.schedule.label, c: rs[0].stepSizeC, "m (by K)": perK.map((p) => p.m).join(", "), K: Ks.join(", "),
+        "Alg. 3: min x per K": perK.map((p) => p.xCritic.toPrecision(2)).join(", "),
+        "Alg. 2: min x per K": perK.map((p) => p.xActor.toPrecision(2)).join(", "),
+        label,
+      }];
+    });
+  });
+}
+
+/**
+ * min_k gap against K for each width on one schedule (log-log), exact PPO beside; slopes with
+ * replica-bootstrap intervals are computed by the caller (`horizonFigure` machinery) and passed
+ * in the legend. Returns the per-width points too.
+ */
+export function widthFigure(runs: RunSummary[], opts: { schedule: Schedule; exact: RunSummary[]; title: string; subtitle: string; slopes: Map<number, { slope: number; lo: number; hi: number } | null> }): Figure {
+  const neural = runs.filter((r) => r.variant === "neural-ppo" && r.T === opts.schedule.T(r.K));
+  const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
+  const traces: Trace[] = [...bandedTraces("exact PPO", pointsBy(opts.exact, (r) => r.K, (r) => r.minGap), "#000000")];
+  widths.forEach((m, i) => {
+    const s = opts.slopes.get(m);
+    traces.push(...bandedTraces(`m = ${m}${s ? ` (slope ${s.slope.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}])` : ""}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.K, (r) => r.minGap), PALETTE[i % PALETTE.length]));
+  });
+  const Ks = [...new Set([...neural, ...opts.exact].map((r) => r.K))].sort((a, b) => a - b);
+  return withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "min<sub>k≤K</sub> gap", traces, xValues: Ks }), opts.subtitle);
+}
+
+/** neural/exact min-gap ratio against K per schedule (mean over replicas of neural min-gap / exact min-gap), with a cluster-respecting 95% interval over replicas. */
+export function ratioFigure(series: { label: string; runs: RunSummary[]; T: (K: number) => number }[], exact: RunSummary[], opts: { m: number; title: string; subtitle: string }): { figure: Figure; table: Record<string, number | string>[] } {
+  const exactAt = new Map(exact.map((r) => [r.K, r.minGap]));
+  const traces: Trace[] = [];
+  const table: Record<string, number | string>[] = [];
+  series.forEach((s, i) => {
+    const sel = s.runs.filter((r) => r.variant === "neural-ppo" && r.m === opts.m && r.T === s.T(r.K) && exactAt.has(r.K));
+    const pts = pointsBy(sel, (r) => r.K, (r) => r.minGap / exactAt.get(r.K)!);
+    traces.push(...bandedTraces(s.label, pts, PALETTE[i % PALETTE.length]));
+    for (const p of pts) {
+      const ci = clusterBootstrapMeanInterval(sel.filter((r) => r.K === p.x).map((r) => ({ cluster: r.replica, value: r.minGap / exactAt.get(r.K)! })));
+      table.push({ schedule: s.label, K: p.x, T: s.T(p.x), "neural/exact min gap": p.mean, "95% (bootstrap over replicas)": `[${ci.lo.toFixed(2)}, ${ci.hi.toFixed(2)}]` });
+    }
+  });
+  traces.push({ type: "scatter", mode: "lines", name: "ratio 1 (neural = exact)", x: [Math.min(...exact.map((r) => r.K)), Math.max(...exact.map((r) => r.K))], y: [1, 1], line: { color: "#888888", dash: "dot" } });
+  const Ks = [...new Set(series.flatMap((s) => s.runs.map((r) => r.K)))].sort((a, b) => a - b);
+  return { figure: withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "min gap: neural PPO / exact PPO", traces, xValues: Ks }), opts.subtitle), table };
+}
+
+/**
+ * Assumption 4.1 along one group of runs (e.g. the cautionary arm at one K): per width, the
+ * median over replicas of ψ*_k, φ*_k and max_s ν*(s)/ν_k(s) against k (left, log), and of the
+ * gap (right): the coefficients the assumption asks to stay bounded, beside what the policy does.
+ */
+export function concentrabilityFigure(rows: Row[], opts: { title: string; subtitle: string }): Figure {
+  const neural = rows.filter((r) => r.variant !== "exact-ppo");
+  const widths = [...new Set(neural.map((r) => num(r.m)))].sort((a, b) => a - b);
+  const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]); };
+  const traces: Trace[] = [];
+  const cols: [string, string, string][] = [["psiStar", "ψ*<sub>k</sub>", "solid"], ["phiStar", "φ*<sub>k</sub>", "dash"], ["densityRatioMax", "max<sub>s</sub> ν*/ν<sub>k</sub>", "dot"]];
+  widths.forEach((m, i) => {
+    const sel = neural.filter((r) => r.m === m);
+    const ks = [...new Set(sel.map((r) => num(r.k)))].sort((a, b) => a - b);
+    const at = (c: string) => ks.map((k) => median(sel.filter((r) => r.k === k).map((r) => num(r[c]))));
+    for (const [c, label, dash] of cols) traces.push({ type: "scatter", mode: "lines", name: `m = ${m}: ${label}`, x: ks, y: at(c), line: { color: PALETTE[i % PALETTE.length], dash }, legendgroup: `m${m}` });
+    traces.push({ type: "scatter", mode: "lines", name: `m = ${m}: gap`, x: ks, y: at("gap"), line: { color: PALETTE[i % PALETTE.length] }, xaxis: "x2", yaxis: "y2", legendgroup: `m${m}`, showlegend: false });
+  });
+  return sideBySide({
+    title: opts.title,
+    subtitle: opts.subtitle,
+    traces,
+    axes: [
+      { x: { title: { text: "iteration k" } }, y: { title: { text: "concentrability (median over replicas)" }, type: "log", exponentformat: "power" } },
+      { x: { title: { text: "iteration k (same line colours: the gap)" } }, y: { title: { text: "gap L(π*) − L(π<sub>θ<sub>k</sub></sub>)" }, rangemode: "tozero" } },
+    ],
+  });
+}
+
+/**
+ * Exact PPO past its pre-asymptotic stretch: min_k gap against K (each K its own run, log-log),
+ * its local slope between consecutive K, and exact PMD with growing steps against its iteration
+ * count (a linear rate), with a c·K^{-1/2} guide through exact PPO's first point.
+ */
+export function exactContextFigure(exact: RunSummary[], pmd: { k: number; gap: number }[], opts: { title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate"> }): { figure: Figure; localSlopes: { from: number; to: number; slope: number }[] } {
+  const curves = opts.curves ?? theory;
+  const pts = pointsBy(exact, (r) => r.K, (r) => r.minGap);
+  const localSlopes = pts.slice(1).map((p, i) => ({ from: pts[i].x, to: p.x, slope: Math.log(p.mean / pts[i].mean) / Math.log(p.x / pts[i].x) }));
+  const positive = pmd.filter((p) => p.k >= 1 && p.gap > 0);
+  const c = pts[0].mean / curves.horizonRate(pts[0].x, 1);
+  const Ks = pts.map((p) => p.x);
+  const traces: Trace[] = [
+    { type: "scatter", mode: "lines+markers", name: "exact PPO: min gap (β_k = β√K, each K its own run)", x: Ks, y: pts.map((p) => p.mean), line: { color: "#000000" } },
+    { type: "scatter", mode: "lines+markers", name: "exact PMD, η_k = η_0·γ<sup>−k</sup>: gap after k = K iterations", x: positive.map((p) => p.k), y: positive.map((p) => p.gap), line: { color: PALETTE[1] } },
+    { type: "scatter", mode: "lines", name: `guide: ${theory.curveLabel(curves.horizonRate)} through exact PPO's first point`, x: Ks, y: Ks.map((K) => curves.horizonRate(K, c)), line: { color: "#888888", dash: "longdash", width: 1 } },
+  ];
+  return { figure: withSubtitle(logLogFigure({ title: opts.title, xTitle: "K (exact PPO: horizon; PMD: iterations)", yTitle: "gap", traces, xValues: Ks }), opts.subtitle), localSlopes };
+}
