@@ -217,3 +217,23 @@ test("chainBudgets and regimeTable from real rows: the budget's right side over 
   assert.equal(table.length, 1);
   assert.match(String(table[0].label), /fixed width/);
 });
+
+test("budgetFigure draws, per arm, the measured term and its bound for each step of the proof (no bound for −klStar_K ≤ 0; none where no network exists)", async () => {
+  const { budgetFigure, chainBudgets, concentrabilityTable } = await import("../lib/report/chain-figures");
+  const res = await runConvergence({ mdp: "data/mdp/garnet-s4-a3.json", horizons: [3], beta: 0.1, widths: [16], iterations: 128, replicas: 2, variants: ["exact-ppo", "neural-ppo"], radiusF: 3, radiusQ: 2, seed: 7 }, tempDir("chain"));
+  const arms = [
+    { name: "neural", budgets: chainBudgets(res.rows.filter((r) => r.variant === "neural-ppo"), 3) },
+    { name: "exact", budgets: chainBudgets(res.rows.filter((r) => r.variant === "exact-ppo"), 3) },
+  ];
+  const fig = budgetFigure(arms, { title: "t", subtitle: "s" });
+  const traces = fig.data as { name: string; x: string[]; y: (number | null)[]; xaxis: string }[];
+  assert.equal(traces.length, 4);
+  const [measured, bound, , exactBound] = traces;
+  assert.equal(measured.x.length, 8);
+  assert.equal(bound.y[1], null, "−klStar_K has no bar: its bound is 0");
+  assert.ok(Math.abs((measured.y[0] as number) - Math.log(3)) < 1e-12 && Math.abs((bound.y[0] as number) - Math.log(3)) < 1e-12);
+  assert.equal(exactBound.y[4], null, "exact PPO has no network, so no Lemma 4.8 term");
+  assert.equal(traces[2].xaxis, "x2");
+  const conc = concentrabilityTable([{ name: "n", rows: res.rows.filter((r) => r.variant === "neural-ppo") }]);
+  assert.ok(Number(conc[0]["max_k ψ*"]) >= Number(conc[0]["ψ* at π0"]));
+});
