@@ -11,7 +11,9 @@ import { riverSwim } from "../lib/mdp/benchmarks/riverswim";
 import { RESTART_GRID, restartStudy } from "../lib/mdp/benchmarks/restart-study";
 import { taxiEncode, taxiTable } from "../lib/mdp/benchmarks/taxi";
 import { everyPolicyErgodicity, policyErgodicity } from "../lib/mdp/ergodicity";
-import { stationaryDistribution, uniformPolicy } from "../lib/mdp/exact";
+import { optimalPolicy, stationaryDistribution, uniformPolicy, valueIteration } from "../lib/mdp/exact";
+import { neuralVsExactFigure, regimeCostFigure } from "../lib/report/benchmark-figures";
+import * as theory from "../lib/theory";
 import { loadMdp, writeMdp } from "../lib/mdp/format";
 import { oneHotFeatures } from "../lib/mdp/generators";
 import type { FiniteMdp } from "../lib/mdp/mdp";
@@ -261,4 +263,38 @@ test("π_0 on every benchmark is ergodic, and the unmixed tables are not (why th
     assert.ok(policyErgodicity(mdp, uniformPolicy(mdp)).ergodic && everyPolicyErgodicity(mdp).ergodic, b.name);
     assert.ok(!everyPolicyErgodicity(buildBenchmark(b, "coordinates", 0)).ergodic, `${b.name} at ε = 0`);
   }
+});
+
+test("on every benchmark policy iteration's V* equals value iteration's, and π* is greedy in it", () => {
+  for (const b of BENCHMARKS) {
+    const mdp = buildBenchmark(b, "coordinates");
+    const opt = optimalPolicy(mdp);
+    const vi = valueIteration(mdp, 1e-13);
+    for (let s = 0; s < mdp.states; s++) assert.ok(Math.abs(opt.V[s] - vi[s]) <= 1e-10, `${b.name} V*(${s}): ${opt.V[s]} vs ${vi[s]}`);
+  }
+});
+
+test("exact's unscaledFactor turns the (1−γ)-scaled values into unscaled returns (one state, reward 1: V = 1/(1−γ))", () => {
+  const dir = tempDir("unscaled");
+  const path = join(dir, "one.json");
+  writeFileSync(path, JSON.stringify({ name: "one", gamma: 0.8, transitions: [[[1], [1], [1]]], rewards: [[1, 1, 1]], features: [[[1, 0, 0], [0, 1, 0], [0, 0, 1]]] }));
+  const out = JSON.parse(spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "scripts", "exact.ts"), path], { encoding: "utf8" }).stdout);
+  assert.ok(close(out.optimal.V[0], 1));
+  assert.ok(close(out.optimal.V[0] * out.scaling.unscaledFactor, 1 / (1 - 0.8)));
+});
+
+test("the regime figure leaves out T₁ = ∞ rows and says how many; the neural figure has one panel per run", () => {
+  const row = (testbed: string, algorithm: string, k: number, lambdaMin: number) => ({ testbed, pairs: testbed === "riverswim" ? 12 : 50, algorithm, k, lambdaMin, tForX1: lambdaMin > 0 ? 1 / lambdaMin ** 2 : Infinity });
+  const rows = [row("garnet-a", "alg2", 0, 0.01), row("garnet-a", "alg3", 0, 0.001), row("garnet-a", "alg2", 4, 0.01), row("garnet-a", "alg3", 4, 0), row("riverswim", "alg2", 0, 0.002), row("riverswim", "alg3", 0, 0.001), row("riverswim", "alg2", 4, 0.002), row("riverswim", "alg3", 4, 1e-6)];
+  const fig = regimeCostFigure(rows, { curves: theory, budgetT: 2 ** 20, subtitle: "s" });
+  const ys = fig.data.flatMap((t) => (t.y as number[]) ?? []);
+  assert.ok(ys.every((y) => Number.isFinite(y)));
+  assert.match(String((fig.layout.title as { subtitle?: { text: string } }).subtitle?.text ?? JSON.stringify(fig.layout)), /1 rows with λ at rounding level/);
+  const conv = (variant: string, T: number, replica: number, gaps: number[]) => gaps.map((gap, k) => ({ variant, T, replica, k, gap }));
+  const runs = [{ title: "a", rows: [...conv("exact-ppo", 0, 0, [0.3, 0.2]), ...conv("neural-ppo", 64, 0, [0.3, 0.25]), ...conv("neural-ppo", 64, 1, [0.3, 0.27])], tForX1: { alg2: 100, alg3: 400 } }];
+  const nf = neuralVsExactFigure([...runs, { ...runs[0], title: "b" }], "s");
+  assert.equal(nf.data.filter((t) => t.name === "exact PPO").length, 2);
+  const mean = nf.data.find((t) => String(t.name).startsWith("neural PPO, T = 2<sup>6</sup>") && !String(t.name).includes("replica"))!;
+  assert.ok(close((mean.y as number[])[1], 0.26));
+  assert.match(String(mean.name), /x<sub>min<\/sub> = 0.80 Alg. 2, 0.40 TD/);
 });
