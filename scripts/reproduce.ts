@@ -1,5 +1,5 @@
 /**
- * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...]`:
+ * `npm run reproduce [-- --scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [--plan DIR [--units N]] [notebook.ipynb ...]`:
  * executes the companion's notebooks (tools/companion-notebooks.json; or the ones named) in
  * order in the tslab kernel (no Python needed). At paper scale it writes their outputs in
  * place and their figures and findings to figures/ (the only run that does: its kernels get
@@ -13,7 +13,12 @@
  * a full run that writes, figures/REPORT.md is assembled from the notebooks' findings.
  * Parses arguments and calls lib/ and tools/ only.
  */
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { PLAN_MISSES_ENV } from "../lib/experiments/cache";
+import { planUnits, writePlan } from "../lib/experiments/units";
+import { formatDuration } from "../lib/experiments/estimate";
+import { writeFileAtomic } from "../lib/experiments/results-io";
 import { parseScale, SCALE_ENV } from "../lib/experiments/scale";
 import { RESULTS_ENV } from "../lib/experiments/cache";
 import { ConfigError } from "../lib/experiments/validate";
@@ -28,6 +33,10 @@ import { WRITE_FILES_ENV, WriteTarget } from "../lib/report/output-files";
 import { EXPORT_ENV, startExportServer } from "../tools/export-server";
 
 interface Args {
+  /** `--plan DIR`: write work units for every result the notebooks would compute, compute nothing. */
+  plan: string | null;
+  /** `--units N` with --plan: units per result (default: one per piece, at most 256). */
+  units: number | null;
   scale: string;
   write: boolean;
   prune: boolean;
@@ -46,6 +55,8 @@ function parseArgs(argv: string[]): Args {
   const merge: string[] = [];
   let write = true;
   let prune = false;
+  let plan: string | null = null;
+  let units: number | null = null;
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -54,6 +65,14 @@ function parseArgs(argv: string[]): Args {
       scaleField = "--scale";
     }
     else if (a === "--no-write") write = false;
+    else if (a === "--plan") {
+      plan = resolve(argv[++i] ?? "");
+      if (!argv[i]) throw new ConfigError("--plan needs a folder");
+    } else if (a === "--units") {
+      const v = argv[++i] ?? "";
+      units = Number(v);
+      if (!Number.isInteger(units) || units < 1) throw new ConfigError(`--units must be a positive integer, got ${JSON.stringify(v)}`);
+    }
     else if (a === "--prune") prune = true;
     else if (a === "--shard") {
       const v = argv[++i] ?? "";
@@ -70,15 +89,17 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a positive integer, got ${JSON.stringify(v)}`);
     }
     else if (a.endsWith(".ipynb")) only.push(resolve(a));
-    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [notebook.ipynb ...])`);
+    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [--plan DIR [--units N]] [notebook.ipynb ...])`);
   }
   const parsed = parseScale(scale, scaleField);
   if (prune && (!write || parsed !== "paper" || only.length > 0 || shard)) throw new ConfigError("--prune needs a full paper-scale run that writes the notebooks (no --no-write, --scale smoke, --shard or notebook list)");
-  return { scale: parsed, write, prune, jobs, shard, merge, only };
+  if (plan && (prune || merge.length > 0 || shard)) throw new ConfigError("--plan computes nothing: it cannot be combined with --prune, --merge or --shard");
+  if (units !== null && !plan) throw new ConfigError("--units goes with --plan");
+  return { plan, units, scale: parsed, write, prune, jobs, shard, merge, only };
 }
 
 async function main(): Promise<number> {
-  const { scale, write, prune, jobs, shard, merge, only } = parseArgs(process.argv.slice(2));
+  const { plan, units, scale, write, prune, jobs, shard, merge, only } = parseArgs(process.argv.slice(2));
   if (merge.length > 0) process.stderr.write(`merged ${mergeResults(merge)} result folders from ${merge.length} shard stores\n`);
   let all = only;
   if (only.length === 0) {
@@ -87,6 +108,7 @@ async function main(): Promise<number> {
     all = companion.present;
   }
   const notebooks = shard ? all.filter((_, i) => i % shard[1] === shard[0] - 1) : all;
+  if (plan) return planReproduction(plan, notebooks, scale, units);
   // Only a paper-scale run may replace the committed record; another scale writes scratch files.
   const target: WriteTarget = !write ? "none" : scale === "paper" ? "committed" : "scratch";
   if (target === "scratch") process.stderr.write(`scale ${scale}: notebooks are left as they are; figures and findings go to scratch/figures/\n`);
@@ -143,6 +165,49 @@ async function main(): Promise<number> {
     process.stderr.write(`pruned ${removed.length} result folders no notebook refers to\n`);
   }
   return failed === 0 ? 0 : 1;
+}
+
+/**
+ * `--plan DIR`: run the notebooks in planning mode (lib/experiments/cache.ts, PLAN_MISSES_ENV):
+ * every result they would compute is recorded instead, then split into work units, one plan
+ * folder per result (lib/experiments/units.ts). A notebook whose later cells need a planned
+ * result's rows fails there in planning mode; once the units have run and merged, a second
+ * --plan finds what those cells need, if anything.
+ */
+async function planReproduction(dir: string, notebooks: string[], scale: string, units: number | null): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  const missesFile = join(dir, "misses.jsonl");
+  rmSync(missesFile, { force: true });
+  // No figure files and no static images: planning only needs to reach the experiments' calls.
+  const env: Record<string, string> = { [SCALE_ENV]: scale, [WRITE_FILES_ENV]: "none", [PLAN_MISSES_ENV]: missesFile, NPPO_CHROMIUM: join(dir, "no-chromium-while-planning") };
+  if (scale !== "paper" && !process.env[RESULTS_ENV]) env[RESULTS_ENV] = join(REPO_ROOT, "scratch", "results");
+  const stoppedEarly: string[] = [];
+  for (const path of notebooks) {
+    const name = relative(REPO_ROOT, path);
+    process.stderr.write(`▶ planning ${name} (scale ${scale})\n`);
+    const run = await runNotebook(path, { env, write: false, continueOnError: true });
+    if (!run.ok) stoppedEarly.push(`${name} (cell ${run.failure!.index})`);
+  }
+  const seen = new Set<string>();
+  const misses = (existsSync(missesFile) ? readFileSync(missesFile, "utf8").split("\n").filter(Boolean) : [])
+    .map((l) => JSON.parse(l) as { experiment: string; key: string; config: Record<string, unknown> })
+    .filter((m) => !seen.has(`${m.experiment}/${m.key}`) && seen.add(`${m.experiment}/${m.key}`));
+  const plans: { experiment: string; key: string; dir: string; units: number; estimatedCoreSeconds: number }[] = [];
+  for (const m of misses) {
+    const { mdpSha256: _s, kernelRan: _k, ...config } = m.config;
+    const finest = planUnits(m.experiment, config, 1).pieces.length;
+    const p = planUnits(m.experiment, config, Math.min(units ?? Math.min(finest, 256), finest));
+    const sub = join(dir, `${m.experiment}-${m.key}`);
+    writePlan(p, sub);
+    const seconds = p.unitSeconds.reduce((a, b) => a + b, 0);
+    plans.push({ experiment: m.experiment, key: m.key, dir: relative(dir, sub), units: p.units.length, estimatedCoreSeconds: seconds });
+    process.stderr.write(`${m.experiment} ${m.key}: ${p.units.length} units, estimated ${formatDuration(seconds)} of one core → sbatch --array=1-${p.units.length} scripts/slurm/sweep.sbatch ${sub}\n`);
+  }
+  writeFileAtomic(join(dir, "plans.json"), JSON.stringify({ scale, plans, notebooksStoppedEarly: stoppedEarly }, null, 1) + "\n");
+  const total = plans.reduce((a, p) => a + p.estimatedCoreSeconds, 0);
+  process.stderr.write(`${plans.length} results to compute at scale ${scale} (estimated ${formatDuration(total)} of one core in all), plans in ${dir}/plans.json; after the units ran, merge each: npm run sweep -- merge ${dir}/<plan> --out <dir>; then npm run reproduce${scale === "paper" ? "" : ` -- --scale ${scale}`} reads them from the cache\n`);
+  if (stoppedEarly.length > 0) process.stderr.write(`cells that needed a planned result's rows failed in planning mode in: ${stoppedEarly.join(", ")}; after merging, run --plan again to find what their later cells need\n`);
+  return 0;
 }
 
 main().then(

@@ -253,7 +253,7 @@ function normaliseOutput(out: Json): Json {
  * and write the outputs back (atomically) unless `write` is false. `env` is the kernel's
  * environment (e.g. NPPO_SCALE).
  */
-export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv; write?: boolean; cellTimeoutMs?: number; onCell?: (index: number, total: number) => void; onDisplay?: (text: string) => void } = {}): Promise<NotebookRun> {
+export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv; write?: boolean; cellTimeoutMs?: number; onCell?: (index: number, total: number) => void; onDisplay?: (text: string) => void; continueOnError?: boolean } = {}): Promise<NotebookRun> {
   const start = Date.now();
   const nb = JSON.parse(readFileSync(path, "utf8"));
   const kernel = await KernelClient.start(dirname(path), { ...process.env, ...opts.env });
@@ -279,8 +279,9 @@ export async function runNotebook(path: string, opts: { env?: NodeJS.ProcessEnv;
       // Let the kernel flush its last iopub sends before the next request (see waitReady).
       await new Promise((r) => setTimeout(r, 50));
       if (result.status !== "ok") {
-        failure = { index: i, source, error: (result.error || result.stderr || "(the kernel reported an error without a message)").trim() };
-        break;
+        failure ??= { index: i, source, error: (result.error || result.stderr || "(the kernel reported an error without a message)").trim() };
+        // Planning (reproduce --plan) runs every cell: a later one may name another result.
+        if (!opts.continueOnError) break;
       }
     }
   } finally {

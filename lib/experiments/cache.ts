@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
@@ -16,6 +16,14 @@ import { ColumnType, columnTypes, readCsv, Row, toCsv, writeFileAtomic } from ".
 import { WRITE_FILES_ENV } from "../report/output-files";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
+/**
+ * Planning mode (`npm run reproduce -- --plan DIR`): a file that cache misses of the split-able
+ * experiments are appended to (one JSON line each) instead of computed; the call then returns
+ * an empty result, so the notebook's later cells may fail (the plan says so).
+ */
+export const PLAN_MISSES_ENV = "NPPO_PLAN_MISSES";
+/** The experiments work units can split (lib/experiments/units.ts; `propagation` runs `convergence`). */
+export const PLANNED_EXPERIMENTS = ["convergence", "improvement", "evaluation"];
 const LOCK_POLL_MS = 2000;
 
 /** The committed results store: the paper-scale record, written only by the paper-scale reproduction. */
@@ -380,6 +388,11 @@ export async function runCached(
   const metaPath = join(dir, "meta.json");
   const readBack = (): CachedResult => readResult(dir);
   if (existsSync(metaPath) && existsSync(csvPath)) return readBack();
+  const planFile = process.env[PLAN_MISSES_ENV];
+  if (planFile && PLANNED_EXPERIMENTS.includes(experiment)) {
+    appendFileSync(planFile, JSON.stringify({ experiment, key, config }) + "\n");
+    return { rows: [], tables: {}, meta: { experiment, key, codeVersion: code, config, rows: 0 } as unknown as Meta, dir, fromCache: false };
+  }
   // Another live process computing the same key (two notebooks sharing a config): wait for
   // it and read its results, rather than compute them twice or fail.
   let release: () => void;
