@@ -1,6 +1,6 @@
 // npm run bench [-- --cap-seconds 20 --widths 256,1024 --threads 2 --out bench/last-run.json]
 // See bench/README.md. Exits 1 if any path's error disagrees with the WebAssembly kernel's.
-import { writeFileAtomic } from "../lib/experiments/results-io";
+import { writeFileAtomic } from "../lib/util/atomic-write";
 import { ANCHOR_PATH, disagreements, MSE_TOLERANCE, runBench } from "../lib/bench/bench";
 import { BENCH_SETTINGS } from "../lib/bench/workload";
 

@@ -9,7 +9,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { COMMITTED_RESULTS_DIR, removeStaleLocks, SCRATCH_RESULTS_DIR } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/paths";
+import { REPO_ROOT } from "../lib/util/paths";
 import { ConfigError } from "../lib/experiments/validate";
 
 const args = process.argv.slice(2);

@@ -4,8 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { oracleSteps } from "../lib/bench/oracle";
-import { REPO_ROOT } from "../lib/experiments/provenance";
-import { writeFileAtomic } from "../lib/experiments/results-io";
+import { REPO_ROOT } from "../lib/util/paths";
+import { writeFileAtomic } from "../lib/util/atomic-write";
 
 const child = process.argv.indexOf("--step");
 if (child >= 0) {

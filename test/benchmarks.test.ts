@@ -19,7 +19,7 @@ import { oneHotFeatures } from "../lib/mdp/generators";
 import type { FiniteMdp } from "../lib/mdp/mdp";
 import { continuingTable, EpisodicTable, withRestart } from "../lib/mdp/restart";
 import { MDP_DIR } from "../lib/mdp/testbeds";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol;

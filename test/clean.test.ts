@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMMITTED_RESULTS_DIR, removeStaleLocks, resultsDir, resultsReadDirs, SCRATCH_RESULTS_DIR } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/paths";
+import { REPO_ROOT } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
@@ -76,7 +76,7 @@ test("stale locks are found and removed, live ones kept; npm run clean --dry-run
 test("the reproduction takes a result merged into scratch/results/ into data/results/ under the same key, without computing", async () => {
   const { runCached, resultKey, codeVersion } = await import("../lib/experiments/cache");
   const { initBackend } = await import("../lib/backend");
-  const { writeFileAtomic } = await import("../lib/experiments/results-io");
+  const { writeFileAtomic } = await import("../lib/util/atomic-write");
   const { rmSync, readFileSync } = await import("node:fs");
   const name = "nppo-test-promote";
   const id = { name, module: join(REPO_ROOT, "lib", "stats.ts"), usesBackend: false };

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { progress } from "../lib/report/progress";
+import { progress } from "../lib/util/progress";
 import { configWork, estimateLine, formatDuration, secondsPerWork } from "../lib/experiments/estimate";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { loadMdpInput } from "../lib/experiments/mdp-input";
 import { tempDir } from "./temp";
 

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runEvaluation, runImprovement, SolverSweepConfig, validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
 import { resolveKernel } from "../lib/solvers/solvers";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { parseCsv } from "../lib/experiments/results-io";
 import { tempDir } from "./temp";
 

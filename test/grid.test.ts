@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { EXPERIMENTS } from "../lib/experiments/registry";
 import { expandGrid, isGrid } from "../lib/experiments/grid";
 import { resultKey } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 test("committed single-valued configs validate to themselves through the grid layer and keep their keys", () => {

@@ -49,3 +49,16 @@ test("lib/ imports nothing from the CLI scripts, tools, tests or notebooks above
   const bad = sources(LIB).flatMap((f) => imports(f).filter((t) => above.some((a) => t.startsWith(a))).map((t) => `${relative(REPO_ROOT, f)} → ${relative(REPO_ROOT, t)}`));
   assert.deepEqual(bad, []);
 });
+
+test("lib/util/, the bottom layer (paths, atomic writes, progress), imports nothing else from lib/", () => {
+  const util = join(LIB, "util") + "/";
+  const bad = sources(util).flatMap((f) => imports(f).filter((t) => t.startsWith(LIB + "/") && !t.startsWith(util)).map((t) => `${relative(REPO_ROOT, f)} → ${relative(REPO_ROOT, t)}`));
+  assert.ok(sources(util).length >= 4, "lib/util/ holds the shared utilities");
+  assert.deepEqual(bad, []);
+});
+
+test("lib/mdp/ and lib/solvers/ import nothing from the layers above them (experiments, reporting, PPO)", () => {
+  const above = ["experiments", "report", "ppo"].map((d) => join(LIB, d) + "/");
+  const bad = ["mdp", "solvers"].flatMap((d) => sources(join(LIB, d))).flatMap((f) => imports(f).filter((t) => above.some((a) => t.startsWith(a))).map((t) => `${relative(REPO_ROOT, f)} → ${relative(REPO_ROOT, t)}`));
+  assert.deepEqual(bad, []);
+});

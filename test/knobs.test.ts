@@ -13,7 +13,7 @@ import { SolverProblem, solverOutput, stepSizeEta } from "../lib/solvers/problem
 import { runEvaluation, runImprovement, validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
 import { runConvergence, validateConvergenceConfig } from "../lib/experiments/convergence";
 import { parseCsv, Row } from "../lib/experiments/results-io";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { initBackend } from "../lib/backend";
 import { tempDir } from "./temp";
 

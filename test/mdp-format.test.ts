@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadMdp, MAX_REPORTED_ISSUES, mdpToJson, MdpFormatError, parseMdp, writeMdp } from "../lib/mdp/format";
 import { buildTestbed, MDP_DIR, TESTBEDS, writeTestbeds } from "../lib/mdp/testbeds";
 import { BENCHMARKS } from "../lib/mdp/benchmarks/catalog";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 const good = () => ({

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sourceClosure } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { parseCsv } from "../lib/experiments/results-io";
 import { NATIVE_ENV, nativeKernel, nativeUnavailableReason } from "../lib/solvers/native-kernel";
 import { resolveKernel } from "../lib/solvers/solvers";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { runNotebook } from "../tools/notebook-runner";
-import { REPO_ROOT } from "../lib/paths";
+import { REPO_ROOT } from "../lib/util/paths";
 
 for (const [fixture, message] of [
   ["config-error.ipynb", "ConfigError: beta must be > 0, got -1"],

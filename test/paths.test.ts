@@ -1,5 +1,5 @@
 /**
- * One convention for every path a user types (issue 23, lib/paths.ts), tested from a notebook:
+ * One convention for every path a user types (issue 23, lib/util/paths.ts), tested from a notebook:
  * a file written with a relative path in a notebook (whose kernel runs in its own folder) is the
  * file a config with the same path reads.
  */
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runNotebook } from "../tools/notebook-runner";
-import { REPO_ROOT, userPath } from "../lib/paths";
+import { REPO_ROOT, userPath } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 test("userPath: relative from the repository root, absolute kept", () => {

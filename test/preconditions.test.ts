@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { preconditionWarnings, preconditionWarningsOnce, printPreconditionWarnings } from "../lib/experiments/preconditions";
 import { tempDir } from "./temp";
 

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/paths";
+import { REPO_ROOT } from "../lib/util/paths";
 import { mergeUnits, runUnit } from "../lib/experiments/units";
 import { spawnSync } from "node:child_process";
 import { tempDir } from "./temp";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCached } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { readResultsFrame } from "../lib/experiments/results-frame";
 import { columnTypes, Row, splitCsv } from "../lib/experiments/results-io";
 import { mean, meanAndStandardError, standardError } from "../lib/stats";

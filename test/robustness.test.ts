@@ -11,7 +11,7 @@ import { validateSolverSweepConfig } from "../lib/experiments/solver-sweeps";
 import { validateConvergenceConfig } from "../lib/experiments/convergence";
 import { ConfigError } from "../lib/experiments/validate";
 import { lockResults, ResultsLockedError, runCached } from "../lib/experiments/cache";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { nativeKernel, solveNative } from "../lib/solvers/native-kernel";
 import { solveReference } from "../lib/solvers/reference";
 import { solveWasm } from "../lib/solvers/wasm-kernel";

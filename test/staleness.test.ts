@@ -7,7 +7,7 @@ import { companionList, companionNotebooks } from "../tools/companion";
 import { libHash, notebookFingerprint, outputsDigest, staleNotebooks } from "../tools/staleness";
 import { tempDir } from "./temp";
 import { reportText } from "../lib/report/findings";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 
 test("every companion notebook's outputs were made, at paper scale, from its current source and the current lib/", (t) => {
   const { present, missing } = companionNotebooks();

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { EXPERIMENTS } from "../lib/experiments/registry";
 import { IncompleteUnitsError, mergeUnits, planUnits, runUnit, writeExperimentOutput, writePlan } from "../lib/experiments/units";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { tempDir } from "./temp";
 
 const convergence = {

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 import { COMMITTED_FIGURES_DIR, figuresDir, SCRATCH_FIGURES_DIR, writeTarget } from "../lib/report/output-files";
 import { runNotebook } from "../tools/notebook-runner";
 

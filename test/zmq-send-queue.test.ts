@@ -2,12 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 
 /** Publish 700 messages in one tick on a fresh socket, as tslab does during a long cell. */
 const SCRIPT = (patched: boolean) => `
 const zmq = require("zeromq");
-${patched ? 'require(' + JSON.stringify(join(REPO_ROOT, "lib", "report", "zmq-send-queue.ts")) + ').installSendQueue();' : ""}
+${patched ? 'require(' + JSON.stringify(join(REPO_ROOT, "lib", "util", "zmq-send-queue.ts")) + ').installSendQueue();' : ""}
 (async () => {
   const pub = new zmq.Publisher(); await pub.bind("tcp://127.0.0.1:0");
   const sub = new zmq.Subscriber(); sub.connect(pub.lastEndpoint); sub.subscribe();

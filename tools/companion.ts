@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 
 export const NOTEBOOKS_DIR = join(REPO_ROOT, "notebooks");
 const MANIFEST = join(REPO_ROOT, "tools", "companion-notebooks.json");

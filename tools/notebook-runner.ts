@@ -12,8 +12,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Dealer, Subscriber } from "zeromq";
-import { REPO_ROOT } from "../lib/experiments/provenance";
-import { writeFileAtomic } from "../lib/experiments/results-io";
+import { REPO_ROOT } from "../lib/util/paths";
+import { writeFileAtomic } from "../lib/util/atomic-write";
 import { notebookFingerprint, outputsDigest } from "./staleness";
 
 type Json = Record<string, any>;

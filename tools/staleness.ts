@@ -9,7 +9,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { hashSourceFiles, REPO_ROOT } from "../lib/experiments/provenance";
+import { hashSourceFiles } from "../lib/experiments/provenance";
+import { REPO_ROOT } from "../lib/util/paths";
 
 function sources(dir: string): string[] {
   return readdirSync(dir)

@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../lib/experiments/results-io";
-import { REPO_ROOT } from "../lib/experiments/provenance";
+import { writeFileAtomic } from "../lib/util/atomic-write";
+import { REPO_ROOT } from "../lib/util/paths";
 
 const FILE = join(REPO_ROOT, "data", "timings.json");
 type Timings = Record<string, Record<string, number>>;

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import { symmetricEigen } from "../linalg";
 import { ntkConditioning, tdLambdaMinRe } from "../mdp/conditioning";
 import { auxiliaryDistribution, evaluatePolicy, optimalPolicy, stateActionDistribution, stationaryDistribution, uniformPolicy } from "../mdp/exact";

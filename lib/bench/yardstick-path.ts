@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import type { SolverProblem } from "../solvers/problem";
 import { readThetaBar, writeProblemFiles } from "./problem-files";
 

@@ -11,8 +11,10 @@ import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, rea
 import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
-import { hashSourceFiles, provenance, Provenance, REPO_ROOT } from "./provenance";
-import { ColumnType, columnTypes, readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
+import { hashSourceFiles, provenance, Provenance } from "./provenance";
+import { REPO_ROOT } from "../util/paths";
+import { ColumnType, columnTypes, readCsv, Row, toCsv } from "./results-io";
+import { writeFileAtomic } from "../util/atomic-write";
 import { WRITE_FILES_ENV } from "../report/output-files";
 
 export const RESULTS_ENV = "NPPO_RESULTS_DIR";
@@ -189,18 +191,20 @@ export function canonicalJson(value: unknown): string {
 
 const LIB = join(REPO_ROOT, "lib");
 const REPORT = join(LIB, "report") + sep;
+/** The bottom layer's utilities (repository paths, atomic writes, progress): none can change a number. */
+const UTIL = join(LIB, "util") + sep;
 /** Plumbing that stores, checks or labels results but cannot change a number in them. */
 const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts"].map((f) => join(LIB, "experiments", f));
 
 /**
  * The lib/ source files `entry` depends on: itself and the transitive closure of its
- * relative imports, without lib/report/ and the results plumbing (neither can change a
+ * relative imports, without lib/report/, lib/util/ and the results plumbing (none can change a
  * number; keying on them would throw away hours of results for a logging change). Sorted.
  */
 export function sourceClosure(entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
-    if (seen.has(file) || file.startsWith(REPORT) || PLUMBING.includes(file)) return;
+    if (seen.has(file) || file.startsWith(REPORT) || file.startsWith(UTIL) || PLUMBING.includes(file)) return;
     seen.add(file);
     const text = readFileSync(file, "utf8");
     // Imports and requires of .ts/.js modules, and `@key-source "path"` comments for code

@@ -24,7 +24,7 @@ import { initNetwork } from "../network";
 import { exactPpo, exactPpoPropagation } from "../ppo/exact-ppo";
 import { runNeuralPpo, NeuralVariant } from "../ppo/neural-ppo";
 import { algorithmStream } from "../random";
-import { progress } from "../report/progress";
+import { progress } from "../util/progress";
 import { KERNELS, KernelName, resolveKernel } from "../solvers/solvers";
 import { CachedResult, canonicalJson, findCached, runCached } from "./cache";
 import { knobColumns, KNOB_FIELDS, SolverKnobs, validateKnobs } from "./knobs";

@@ -10,7 +10,7 @@ import { everyPolicyErgodicity, listStates, policyErgodicity } from "../mdp/ergo
 import { energyPolicy, uniformPolicy, type Policy } from "../mdp/exact";
 import { loadMdp } from "../mdp/format";
 import type { FiniteMdp } from "../mdp/mdp";
-import { userPath } from "../paths";
+import { userPath } from "../util/paths";
 import { ConfigError } from "./validate";
 
 export interface MdpInput {

@@ -17,7 +17,7 @@ import { worstLinearisationGap } from "../linearisation-gap";
 import { arcCosineGram, initNetwork, randomUnitVectors } from "../network";
 import { linearisedTf, forwardTf, ntkGramTf, toTensors } from "../network-tf";
 import { streams } from "../random";
-import { progress } from "../report/progress";
+import { progress } from "../util/progress";
 import { CachedResult, runCached } from "./cache";
 import type { Row } from "./results-io";
 import { ConfigError, checkInteger, checkIntegerArray, checkNumber, checkObject } from "./validate";

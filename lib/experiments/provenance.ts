@@ -20,10 +20,8 @@ export interface Provenance {
   scale: string;
 }
 
-import { REPO_ROOT } from "../paths";
+import { REPO_ROOT } from "../util/paths";
 
-/** The repository root (lib/paths.ts). */
-export { REPO_ROOT };
 
 function installedVersion(name: string): string {
   try {

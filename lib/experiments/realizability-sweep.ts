@@ -12,7 +12,7 @@ import { rewardBound } from "../mdp/mdp";
 import { coveringRadius, minimumRadius, realizabilityBasis } from "../mdp/realizability";
 import { initNetwork } from "../network";
 import { algorithmStream } from "../random";
-import { progress } from "../report/progress";
+import { progress } from "../util/progress";
 import { CachedResult, runCached } from "./cache";
 import { loadMdpInput } from "./mdp-input";
 import type { Row } from "./results-io";

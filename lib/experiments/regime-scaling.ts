@@ -16,7 +16,7 @@ import type { FiniteMdp } from "../mdp/mdp";
 import { slowestNtk, slowestTd } from "../mdp/slowest-direction";
 import { exactPpo } from "../ppo/exact-ppo";
 import { mdpStream } from "../random";
-import { progress } from "../report/progress";
+import { progress } from "../util/progress";
 import { CachedResult, runCached } from "./cache";
 import { loadMdpInput, requireErgodic } from "./mdp-input";
 import type { Row } from "./results-io";

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as dfd from "danfojs-node";
-import { REPO_ROOT } from "./provenance";
+import { REPO_ROOT } from "../util/paths";
 import { ColumnType, splitCsv } from "./results-io";
 
 // danfojs 1.1.2 accepts only the dtypes in this exported list; "float64" joins it so that a

@@ -6,30 +6,11 @@
  * ±Infinity is written as such: some exact quantities are genuinely beyond float64 (ψ*_k
  * when π_k(a|s) underflows to 0 where π* acts). NaN is never written: it can only be a bug.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 
 export type Cell = number | string | boolean;
 export type Row = Record<string, Cell>;
 
-/** Write `text` to `path` atomically: readers see the old file or the whole new one. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    if (existsSync(tmp)) unlinkSync(tmp);
-    throw e;
-  }
-}
 
 function formatCell(v: Cell, column: string, row: number): string {
   if (typeof v === "number") {

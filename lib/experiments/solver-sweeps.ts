@@ -34,7 +34,7 @@ import { minimumRadius, RealizabilityError, realizabilityBasis } from "../mdp/re
 import { initNetwork, forward, linearised, NetworkInit } from "../network";
 import { distanceFromInit } from "../projection";
 import { algorithmStream } from "../random";
-import { progress } from "../report/progress";
+import { progress } from "../util/progress";
 import { problemEta } from "../solvers/problem";
 import { evaluationProblem, improvementProblem, KERNELS, KernelName, resolveKernel, runSolver } from "../solvers/solvers";
 import { CachedResult, canonicalJson, runCached } from "./cache";

@@ -27,7 +27,8 @@ import { CachedResult, canonicalJson, Computed, RESULTS_ENV, withComputed } from
 import { configWork, secondsPerWork } from "./estimate";
 import { expandGrid, gridResult, isGrid } from "./grid";
 import { SINGLE_EXPERIMENTS } from "./registry";
-import { readCsv, Row, toCsv, writeFileAtomic } from "./results-io";
+import { readCsv, Row, toCsv } from "./results-io";
+import { writeFileAtomic } from "../util/atomic-write";
 import { ConfigError } from "./validate";
 
 export const SPLITTABLE = ["convergence", "propagation", "improvement", "evaluation"];

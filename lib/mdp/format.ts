@@ -19,8 +19,8 @@
  * returned.
  */
 import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "../experiments/results-io";
-import { userPath } from "../paths";
+import { writeFileAtomic } from "../util/atomic-write";
+import { userPath } from "../util/paths";
 import { FEATURE_GENERATORS, type FeatureGenerator, type FiniteMdp, type MdpSource } from "./mdp";
 import { oneHotFeatures } from "./generators";
 import { mixUniform } from "./restart";

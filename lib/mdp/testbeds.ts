@@ -3,7 +3,7 @@
  * file can be regenerated bit for bit (`npm run testbeds`; a test checks the files match).
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import { mdpStream } from "../random";
 import { writeBenchmarks } from "./benchmarks/catalog";
 import { writeMdp } from "./format";

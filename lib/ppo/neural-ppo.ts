@@ -33,7 +33,7 @@ import type { Rng } from "../random";
 import { drawPpoBatch } from "../solvers/samples";
 import { KernelName, runSolver } from "../solvers/solvers";
 import { SolverOutput, solverOutput, StepSize } from "../solvers/problem";
-import type { Progress } from "../report/progress";
+import type { Progress } from "../util/progress";
 import { exactPpo } from "./exact-ppo";
 import { betaK } from "./schedule";
 import { klMultiplier } from "./trpo";

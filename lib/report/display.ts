@@ -15,13 +15,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import * as dfd from "danfojs-node";
-import { REPO_ROOT } from "../experiments/provenance";
-import { userPath } from "../paths";
+import { REPO_ROOT } from "../util/paths";
+import { userPath } from "../util/paths";
 import type { Figure } from "./figures";
 import { figuresDir, SCRATCH_FIGURES_DIR } from "./output-files";
 import { writeFigureProvenance } from "./provenance-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
-import { installSendQueue } from "./zmq-send-queue";
+import { installSendQueue } from "../util/zmq-send-queue";
 
 installSendQueue();
 
@@ -167,7 +167,7 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
 /**
  * Write a figure to `path` on purpose, whatever NPPO_WRITE_FILES says: a .png (twice the
  * pixel size, as the committed figures) or an .svg; a relative path is from the repository
- * root, as every path a user types (lib/paths.ts). Needs Chromium (static-image.ts).
+ * root, as every path a user types (lib/util/paths.ts). Needs Chromium (static-image.ts).
  */
 export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
   const { width, height } = figureSize(figure, opts);

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../experiments/results-io";
+import { writeFileAtomic } from "../util/atomic-write";
 import { COMMITTED_FIGURES_DIR, figuresDir } from "./output-files";
 import { currentProvenance } from "./provenance-files";
 

@@ -6,7 +6,7 @@
  * nothing with NPPO_WRITE_FILES=none; its figures still show inline.
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import { ConfigError } from "../experiments/validate";
 
 export const WRITE_FILES_ENV = "NPPO_WRITE_FILES";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as theory from "../theory";
 import { resultsUsed } from "../experiments/cache";
 import { currentScale } from "../experiments/scale";
-import { writeFileAtomic } from "../experiments/results-io";
+import { writeFileAtomic } from "../util/atomic-write";
 
 export interface Provenance {
   results: string[];

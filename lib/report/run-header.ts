@@ -5,7 +5,7 @@
 import { initBackend } from "../backend";
 import { provenance } from "../experiments/provenance";
 import type { Scale } from "../experiments/scale";
-import { installSendQueue } from "./zmq-send-queue";
+import { installSendQueue } from "../util/zmq-send-queue";
 
 installSendQueue();
 

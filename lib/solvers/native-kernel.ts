@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import { checkProblem, DivergenceError, problemEta, SolverProblem, SolverResult } from "./problem";
 
 // The kernel's source, and the build script whose flags decide its rounding (-ffp-contract=off,

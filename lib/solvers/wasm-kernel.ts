@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 import { checkProblem, DivergenceError, problemEta, SolverProblem, SolverResult } from "./problem";
 import type { WasmJob, WasmJobResult, WasmPool } from "./wasm-pool";
 

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { REPO_ROOT } from "../experiments/provenance";
+import { REPO_ROOT } from "../util/paths";
 
 /**
  * Self-contained call of one kernel function on a memory image (run by wasm-job.js; planned

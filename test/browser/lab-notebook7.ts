@@ -17,7 +17,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { REPO_ROOT } from "../../lib/experiments/provenance";
+import { REPO_ROOT } from "../../lib/util/paths";
 import { companionNotebooks } from "../../tools/companion";
 import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";

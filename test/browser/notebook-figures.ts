@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { REPO_ROOT } from "../../lib/experiments/provenance";
+import { REPO_ROOT } from "../../lib/util/paths";
 import { companionNotebooks } from "../../tools/companion";
 import { freePort } from "../../tools/notebook-runner";
 import { chromiumLaunchOptions } from "../../lib/report/static-image";

@@ -9,7 +9,7 @@ import { realpathSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 
 /** The repository root. Resolved through symlinks: notebooks import lib/ through the notebooks/lib symlink, and tslab keeps the symlinked path in __dirname. */
-export const REPO_ROOT = join(realpathSync(__dirname), "..");
+export const REPO_ROOT = join(realpathSync(__dirname), "..", "..");
 
 /** A path as a user typed it, made absolute: relative paths are from the repository root. */
 export function userPath(path: string): string {
