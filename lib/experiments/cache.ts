@@ -193,8 +193,8 @@ const LIB = join(REPO_ROOT, "lib");
 const REPORT = join(LIB, "report") + sep;
 /** The bottom layer's utilities (repository paths, atomic writes, progress): none can change a number. */
 const UTIL = join(LIB, "util") + sep;
-/** Plumbing that stores, checks or labels results but cannot change a number in them. */
-const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts"].map((f) => join(LIB, "experiments", f));
+/** Plumbing that stores, checks, labels or prices results but cannot change a number in them. */
+const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts", "estimate.ts"].map((f) => join(LIB, "experiments", f));
 
 /**
  * The lib/ source files `entry` depends on: itself and the transitive closure of its
