@@ -120,6 +120,16 @@ export const lemma48Bound = labelled(
 );
 
 /**
+ * The revision's Lemma 4.9 (stepwise energy increment), its right side β_k^{-2}·M with
+ * M = 2E_{ν*}[max_a u_{α(0)}(s,a)²] + 2R_f², bounding E_{ν*}[‖β_k^{-1}Q_ωk(s,·)‖²_∞] (SPEC §6;
+ * the displayed inequality is reconstructed from the revision's text, see there).
+ */
+export const lemma49RevisionBound = labelled(
+  (a: { betaK: number; M: number }): number => a.M / a.betaK ** 2,
+  "β_k^-2·M (revision Lemma 4.9)",
+);
+
+/**
  * Thm 4.9 (NeurIPS numbering): min_{0≤k≤K}[L(π*) − L(π_θk)] ≤
  * (β² log|A| + M + β² Σ_{k<K}(ε_k + ε'_k)) / ((1−γ)·β·√K), with `sumEps` = Σ_{k<K}(ε_k + ε'_k).
  */

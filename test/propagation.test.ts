@@ -90,3 +90,42 @@ for (const mdpFile of ["data/mdp/garnet-s4-a3.json", "data/mdp/coverage-trap-s8-
     }
   });
 }
+
+test("the revision's Lemma 4.9: β_k⁻²M by hand, and its row from hand-set columns (holds, and fails when planted)", () => {
+  // β = 0.1, K = 16: β_k = 0.4, so β_k⁻² = 6.25; M = 72 (R_f = 6, u_α(0) ≡ 0) gives 450.
+  assert.ok(Math.abs(theory.lemma49RevisionBound({ betaK: 0.4, M: 72 }) - 450) < 1e-12);
+  const base = { variant: "neural-ppo", K: 16, m: 8, T: 64, replica: 0, M: 2 };
+  // The row at k + 1 (only φ*_{k+1} is read from it); without tauNext it is not checked itself.
+  const rows = [{ ...base, k: 0, lambda: 0.4, tauNext: 0.4, criticSupSq: 0.5 }, { ...base, k: 1 }];
+  const [r] = propagationRows(rows, 3).filter((x) => x.statement === "Lemma 4.9 (revision)");
+  // Left: E_ν*[‖Q_ω/β_k‖²∞] = 0.5·6.25 = 3.125; right: 2·6.25 = 12.5.
+  assert.ok(Math.abs(r.lhs - 3.125) < 1e-12 && Math.abs(r.rhs - 12.5) < 1e-12 && Math.abs((r.ratio as number) - 0.25) < 1e-12 && r.holds && r.theorem);
+  const [planted] = propagationRows([{ ...rows[0], criticSupSq: 2.5 }, rows[1]], 3).filter((x) => x.statement === "Lemma 4.9 (revision)");
+  assert.equal(planted.holds, false);
+});
+
+test("the revision's Lemma 4.9 on a small run: its left side is the critic's share of the energy step (Minkowski both ways), within the proof's own constant", async () => {
+  const config: ConvergenceConfig = {
+    mdp: "data/mdp/garnet-s4-a3.json", horizons: [6], beta: 0.1, widths: [16], iterations: 128, replicas: 2,
+    variants: ["neural-ppo", "neural-trpo"], radiusF: 3, radiusQ: 2, delta: 0.05, seed: 5,
+  };
+  const res = await runConvergence(config, tempDir("lemma49"));
+  const updates = res.rows.filter((r) => typeof r.tauNext === "number");
+  assert.equal(updates.length, 2 * 6 * 2);
+  const checks = propagationRows(res.rows, 3).filter((r) => r.statement === "Lemma 4.9 (revision)");
+  assert.equal(checks.length, updates.length);
+  for (const r of updates) {
+    const lambda = r.lambda as number;
+    const critic = Math.sqrt(r.criticSupSq as number) / lambda; // (E_ν*‖Q_ωk/λ_k‖²∞)^½
+    const step = Math.sqrt(r.energyStepSq as number); // (E_ν*‖E_{k+1} − E_k‖²∞)^½
+    const fit = Math.sqrt(r.improveLinfSq as number); // (E_ν*‖g/τ_{k+1}‖²∞)^½
+    // E_{k+1} − E_k = g/τ_{k+1} + Q_ωk/λ_k per pair, so the triangle inequality in L²(ν*; l∞) ties the three columns.
+    assert.ok(step <= critic + fit + 1e-9 * (1 + step), `k = ${r.k}: ${step} > ${critic} + ${fit}`);
+    assert.ok(critic <= step + fit + 1e-9 * (1 + critic), `k = ${r.k}: ${critic} > ${step} + ${fit}`);
+    // The proof gives the sharper 2E_ν*[max u_α(0)²] + 2R_Q² (M carries R_f ≥ R_Q instead).
+    const sharp = (r.M as number) - 2 * config.radiusF ** 2 + 2 * config.radiusQ ** 2;
+    assert.ok((r.criticSupSq as number) <= sharp * (1 + 1e-9), `k = ${r.k}: ${r.criticSupSq} > ${sharp}`);
+    const c = checks.find((x) => x.variant === r.variant && x.replica === r.replica && x.k === r.k)!;
+    assert.ok(Math.abs(c.lhs - (r.criticSupSq as number) / lambda ** 2) < 1e-12 * c.lhs && Math.abs(c.rhs - (r.M as number) / lambda ** 2) < 1e-12 * c.rhs && c.holds);
+  }
+});

@@ -209,7 +209,7 @@ export async function runConvergence(config: ConvergenceConfig, resultsDir?: str
                 phiStar: rec.phiStar, psiStar: rec.psiStar, varphiStar: rec.varphiStar, M: rec.M,
                 klStar: rec.klStar, logPartition: rec.logPartition ?? BLANK, stepError: rec.stepError ?? BLANK, logPartitionPinsker: rec.logPartitionPinsker ?? BLANK, logPartitionHoeffding: rec.logPartitionHoeffding ?? BLANK, logPartitionViolations: rec.logPartitionViolations ?? BLANK,
                 lambda: rec.lambda ?? BLANK, tauNext: rec.tauNext ?? BLANK, klStep: rec.klStep ?? BLANK,
-                lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK,
+                lemma47Lhs: rec.lemma47Lhs ?? BLANK, energyStepSq: rec.energyStepSq ?? BLANK, idealEnergyGapInf: rec.idealEnergyGapInf ?? BLANK, improveLinf: rec.improveLinf ?? BLANK, improveLinfSq: rec.improveLinfSq ?? BLANK, criticSupSq: rec.criticSupSq ?? BLANK,
                 densityRatioMax: rec.densityRatioMax, descentLhs: rec.descentLhs ?? BLANK, descentRhs: rec.descentRhs ?? BLANK,
                 descentViolations: rec.descentViolations ?? BLANK, descentMinSlack: rec.descentMinSlack ?? BLANK, spanSq: BLANK,
                 criticInitShare: rec.criticInitShare ?? BLANK, actorInitShare: rec.actorInitShare ?? BLANK, ntkLambdaMinK: rec.ntkLambdaMinK, tdLambdaMinReK: rec.tdLambdaMinReK,
@@ -241,7 +241,7 @@ function blankErrors(): Row {
   return {
     evalMse: BLANK, improveMse: BLANK, phiStar: BLANK, psiStar: BLANK, varphiStar: BLANK, M: BLANK,
     klStar: BLANK, logPartition: BLANK, stepError: BLANK, logPartitionPinsker: BLANK, logPartitionHoeffding: BLANK, logPartitionViolations: BLANK,
-    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK,
+    lambda: BLANK, tauNext: BLANK, klStep: BLANK, lemma47Lhs: BLANK, energyStepSq: BLANK, idealEnergyGapInf: BLANK, improveLinf: BLANK, improveLinfSq: BLANK, criticSupSq: BLANK,
     densityRatioMax: BLANK, descentLhs: BLANK, descentRhs: BLANK, descentViolations: BLANK, descentMinSlack: BLANK, spanSq: BLANK,
     criticInitShare: BLANK, actorInitShare: BLANK, ntkLambdaMinK: BLANK, tdLambdaMinReK: BLANK,
   };

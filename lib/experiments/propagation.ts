@@ -14,7 +14,7 @@
 import * as theory from "../theory";
 import type { Row } from "./results-io";
 
-export type PropagationCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "epsilonPrimeKRevision" | "lemma48Bound">;
+export type PropagationCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "epsilonPrimeKRevision" | "lemma48Bound" | "lemma49RevisionBound">;
 
 export interface PropagationRow {
   variant: string;
@@ -77,6 +77,14 @@ export const CHECKS: Check[] = [
   {
     statement: "Lemma 4.8 (revision)", reading: "2|A|τ⁻¹ϵϕ*_k, root-MSE ϵ", theorem: true, lhs: (r) => num(r.improveLinf),
     rhs: (r, _n, A, c) => c.epsilonPrimeKRevision({ tauNext: num(r.tauNext), actions: A, improveRootMse: Math.sqrt(num(r.improveMse)), varphiStar: num(r.varphiStar) }),
+  },
+  // The revision's Lemma 4.9 bounds the critic's share β_k^{-1}Q_ωk of the energy step. It follows from
+  // the definitions: |Q_ω − u_α(0)| ≤ ‖ω − α(0)‖·‖x‖ (1-Lipschitz for ‖x‖ ≤ 1, the paper's WLOG and every
+  // testbed's unit features), ‖ω̄_k − α(0)‖ ≤ R_Q ≤ R_f (projection, convexity, Alg. 1), (a + b)² ≤ 2a² + 2b².
+  // Not implied under the fresh-α(0) ablation, where Q_ωk starts from another draw than M's.
+  {
+    statement: "Lemma 4.9 (revision)", reading: "β_k⁻²M, M with R_f", theorem: true, lhs: (r) => num(r.criticSupSq) / num(r.lambda) ** 2,
+    rhs: (r, _n, _A, c) => c.lemma49RevisionBound({ betaK: num(r.lambda), M: num(r.M) }),
   },
   // Lemma 5.2's three forms differ only in the bound on logPartition_k = E_ν*[KL(π_θk‖π_θk+1)] (lib/ppo/chain.ts);
   // per state they are checked by `logPartitionViolations`, here under ν*.

@@ -114,6 +114,8 @@ export interface NeuralPpoRecord {
   improveLinf?: number;
   /** τ_{k+1}^{-2}·E_{ν*}[‖f_θk+1 − τ_{k+1}(λ_k^{-1}Q_ωk + E_k)‖²_∞]: what the NeurIPS ε'_k = |A|τ_{k+1}^{-2}ϵ²_{k+1} stands for in Thm 4.9's sum. */
   improveLinfSq?: number;
+  /** E_{ν*}[‖Q_ωk(s,·)‖²_∞] of the critic Alg. 1 actually uses: λ_k^{-2} times it is the revision's Lemma 4.9 left side. */
+  criticSupSq?: number;
   /** max_s ν*(s)/ν_k(s), the change of measure the NeurIPS Lemma 4.8 leaves out. */
   densityRatioMax: number;
   /** Lemma 5.2 (one-step descent, propagation.ts) under ν*: E_{ν*}[KL(π*‖π_θk+1) − KL(π*‖π_θk)] and E_{ν*} of its bound. */
@@ -283,6 +285,7 @@ export function runNeuralPpo(s: NeuralPpoSettings): NeuralPpoRecord[] {
       rec.idealEnergyGapInf = idealGap;
       rec.improveLinf = improveLinf / tauNext[r];
       rec.improveLinfSq = improveLinfSq / tauNext[r] ** 2;
+      rec.criticSupSq = nuStarRowMax(nuStar, A, (j) => q[j] ** 2);
       records.push(rec);
       energies[r] = next;
       invTau[r] = 1 / tauNext[r];
