@@ -189,8 +189,8 @@ export function canonicalJson(value: unknown): string {
 
 const LIB = join(REPO_ROOT, "lib");
 const REPORT = join(LIB, "report") + sep;
-/** Plumbing that stores, checks or labels results but cannot change a number in them. */
-const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts"].map((f) => join(LIB, "experiments", f));
+/** Plumbing that stores, checks, labels or estimates results but cannot change a number in them. */
+const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts", "estimate.ts"].map((f) => join(LIB, "experiments", f));
 
 /**
  * The lib/ source files `entry` depends on: itself and the transitive closure of its
