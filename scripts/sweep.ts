@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     const plan = planUnits(positional[0], readConfig(flags.config), units);
     writePlan(plan, resolve(flags.out));
     const total = plan.unitSeconds.reduce((a, b) => a + b, 0);
-    plan.unitSeconds.forEach((s, u) => log(`unit ${u + 1}: ${plan.units[u].length} pieces, estimated ${s.toFixed(1)} core-seconds`));
-    log(`${plan.pieces.length} pieces in ${plan.units.length} units: estimated ${total.toFixed(1)} core-seconds in total (${formatDuration(total)} on one core; the longest unit ${formatDuration(Math.max(...plan.unitSeconds))}), from a calibration of the solver kernel on this machine`);
+    plan.unitSeconds.forEach((s, u) => log(`unit ${u + 1}: ${plan.units[u].length} pieces, estimated ${s.toPrecision(3)} core-seconds`));
+    log(`${plan.pieces.length} pieces in ${plan.units.length} units: estimated ${total.toPrecision(3)} core-seconds in total (${formatDuration(total)} on one core; the longest unit ${formatDuration(Math.max(...plan.unitSeconds))}), from a calibration of the solver kernel on this machine`);
     log(`next: sbatch --array=1-${plan.units.length} scripts/slurm/sweep.sbatch ${flags.out}   (or: npm run sweep -- run ${flags.out} <i> for each i), then npm run sweep -- merge ${flags.out} --out <dir>`);
   } else if (command === "run") {
     const { positional } = options(rest, []);

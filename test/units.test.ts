@@ -106,7 +106,7 @@ test("npm run sweep: plan prints per-unit estimates, merge of an incomplete plan
   const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
   const plan = spawnSync(tsx, ["scripts/sweep.ts", "plan", "convergence", "--config", cfg, "--units", "2", "--out", join(dir, "p")], { cwd: REPO_ROOT, env, encoding: "utf8" });
   assert.equal(plan.status, 0, plan.stderr);
-  assert.match(plan.stderr, /unit 1: \d+ pieces, estimated [\d.]+ core-seconds/);
+  assert.match(plan.stderr, /unit 1: \d+ pieces, estimated [\d.e+-]+ core-seconds/);
   assert.match(plan.stderr, /core-seconds in total/);
   assert.equal(readdirSync(join(dir, "p", "units")).length, 2);
   const merge = spawnSync(tsx, ["scripts/sweep.ts", "merge", join(dir, "p"), "--out", join(dir, "o")], { cwd: REPO_ROOT, env, encoding: "utf8" });

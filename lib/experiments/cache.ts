@@ -5,9 +5,9 @@
  * not use does not invalidate it. `results.csv` is written before `meta.json`, and only a
  * folder with both is a result.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { lockResults, ResultsLockedError } from "./locks";
 import { dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
@@ -61,121 +61,7 @@ export function recordResultsDir(): string {
   return resultsOverride() ?? COMMITTED_RESULTS_DIR;
 }
 
-export class ResultsLockedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ResultsLockedError";
-  }
-}
-
-/** Whether a process is running. A zombie (killed, not yet reaped: common in containers, where
- * signal 0 still reaches it) is not; Linux tells them apart through /proc. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return true;
-  }
-}
-
-const heldLocks = new Set<string>();
-let cleanupInstalled = false;
-
-/**
- * Locks this process holds are removed when it exits normally or on an error (an exit hook),
- * and also when it is killed (SIGINT at the terminal, SIGTERM, SIGKILL): a JavaScript signal
- * handler would run only when a solver call returns, which would make Ctrl-C wait for it, so a
- * small watcher process (detached, one per lock, polling once a second) removes the lock when
- * its owner is gone and exits when the lock is released.
- */
-function installLockCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.on("exit", () => {
-    for (const path of heldLocks) {
-      try {
-        if (Number(readFileSync(path, "utf8")) === process.pid) unlinkSync(path);
-      } catch {
-        // already gone
-      }
-    }
-    heldLocks.clear();
-  });
-}
-
-const WATCHER = `const fs = require("fs"); const [path, pid] = process.argv.slice(1);
-const alive = () => { try { process.kill(Number(pid), 0); const st = fs.readFileSync("/proc/" + pid + "/stat", "utf8"); const c = st[st.lastIndexOf(")") + 2]; return c !== "Z" && c !== "X"; } catch (e) { return e.code === "EPERM"; } };
-const tick = () => { let owner; try { owner = fs.readFileSync(path, "utf8"); } catch { process.exit(0); } if (owner !== pid) process.exit(0); if (!alive()) { try { fs.unlinkSync(path); } catch {} process.exit(0); } setTimeout(tick, 1000); };
-tick();`;
-
-/** Start the watcher that removes `path` once this process is gone (see installLockCleanup). */
-function watchLock(path: string): void {
-  try {
-    const child = spawn(process.execPath, ["-e", WATCHER, path, String(process.pid)], { detached: true, stdio: "ignore", env: {} });
-    child.unref();
-  } catch {
-    // Without a watcher a dead owner's lock is still taken over by the next run, or removed by `npm run clean`.
-  }
-}
-
-/** Lock files under `roots` whose process is gone (stale); removed unless `dryRun`. Returns their paths. */
-export function removeStaleLocks(roots: string[], dryRun = false): string[] {
-  const out: string[] = [];
-  for (const root of roots) {
-    if (!existsSync(root)) continue;
-    for (const experiment of readdirSync(root)) {
-      const dir = join(root, experiment);
-      if (!statSync(dir).isDirectory()) continue;
-      for (const f of readdirSync(dir).filter((n) => n.endsWith(".lock"))) {
-        const path = join(dir, f);
-        const owner = Number(readFileSync(path, "utf8"));
-        if (Number.isInteger(owner) && owner > 0 && alive(owner)) continue;
-        if (!dryRun) unlinkSync(path);
-        out.push(path);
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Take `<dir>.lock` (created exclusively, holding our pid). A lock whose process is gone
- * (kill -9) is taken over; a live one is refused with a clear message, so two runs never
- * compute into the same folder at once. Returns the release function.
- */
-export function lockResults(dir: string): () => void {
-  const path = `${dir}.lock`;
-  installLockCleanup();
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      heldLocks.add(path);
-      watchLock(path);
-      return () => {
-        heldLocks.delete(path);
-        if (existsSync(path)) unlinkSync(path);
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const owner = Number(readFileSync(path, "utf8"));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new ResultsLockedError(`results ${dir} are being computed by process ${owner}; wait for it, or delete ${path} if that process is not running`);
-      }
-      unlinkSync(path); // stale: its process is gone
-    }
-  }
-  throw new ResultsLockedError(`could not take ${path}`);
-}
+export { lockResults, removeStaleLocks, ResultsLockedError } from "./locks";
 
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -194,7 +80,7 @@ const REPORT = join(LIB, "report") + sep;
 /** The bottom layer's utilities (repository paths, atomic writes, progress): none can change a number. */
 const UTIL = join(LIB, "util") + sep;
 /** Plumbing that stores, checks, labels or prices results but cannot change a number in them. */
-const PLUMBING = ["cache.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts", "estimate.ts"].map((f) => join(LIB, "experiments", f));
+const PLUMBING = ["cache.ts", "locks.ts", "results-io.ts", "provenance.ts", "validate.ts", "scale.ts", "prune.ts", "registry.ts", "estimate.ts"].map((f) => join(LIB, "experiments", f));
 
 /**
  * The lib/ source files `entry` depends on: itself and the transitive closure of its

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The papermill stage of .ci/run (issue 23): papermill from PyPI (pinned) and the repository's
+# The papermill stage of .ci/run (issue 23): papermill from PyPI (pinned with its dependencies) and the repository's
 # TypeScript translator (tools/papermill-tslab) in .venv-papermill/, then notebook 05 run
 # through papermill at smoke scale with a changed parameter (-p replicas 2); the executed
 # notebook must hold the injected cell and show the new value, with no error output.
@@ -7,11 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-papermill
 stampfile=$venv/installed-from
-want="papermill==2.7.0 $(sha256sum tools/papermill-tslab/pyproject.toml tools/papermill-tslab/papermill_tslab/__init__.py | sha256sum | cut -c1-16)"
+# papermill 2.7.0 and its dependencies pinned (test/papermill/requirements.txt); reinstalled when
+# they or the translator change.
+want=$(cat test/papermill/requirements.txt tools/papermill-tslab/pyproject.toml tools/papermill-tslab/papermill_tslab/__init__.py | sha256sum | cut -c1-16)
 if [ ! -x "$venv/bin/papermill" ] || [ "$(cat "$stampfile" 2>/dev/null)" != "$want" ]; then
+  python=""
+  for p in python3 /usr/bin/python3; do "$p" -c "import venv, ensurepip" 2>/dev/null && { python=$p; break; }; done
+  [ -n "$python" ] || { echo "no python3 with venv and ensurepip found"; exit 1; }
   rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check papermill==2.7.0 ./tools/papermill-tslab
+  "$python" -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r test/papermill/requirements.txt
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps ./tools/papermill-tslab
   rm -rf tools/papermill-tslab/build tools/papermill-tslab/*.egg-info
   echo "$want" > "$stampfile"
 fi
