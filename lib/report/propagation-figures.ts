@@ -149,3 +149,26 @@ export function propagationTable(summary: PropagationSummary[]): Record<string, 
     "min (right − left)": s.minSlack,
   }));
 }
+
+/**
+ * Whether a statement whose right side carries Thm 4.9's M term (NeurIPS Lemma 4.8: 2β_k⁻²M;
+ * the revision's Lemma 4.9: β_k⁻²M) would hold on every neural iteration (k < K) from that term
+ * alone, its ϵ terms dropped: then "held" cannot fail on these runs (M ≥ 2R_f² dwarfs every left
+ * side), and the verdict says so. Null for a statement without an M term. `runRows`: convergence rows.
+ */
+export function heldByMTermAlone(statement: string, runRows: Row[]): boolean | null {
+  const term: Record<string, { lhs: (r: Row) => number; mTerm: (r: Row) => number }> = {
+    "Lemma 4.8 (NeurIPS)": { lhs: (r) => Number(r.energyStepSq), mTerm: (r) => (2 * Number(r.M)) / Number(r.lambda) ** 2 },
+    "Lemma 4.9 (revision)": { lhs: (r) => Number(r.criticSupSq) / Number(r.lambda) ** 2, mTerm: (r) => Number(r.M) / Number(r.lambda) ** 2 },
+  };
+  const t = term[statement];
+  if (!t) return null;
+  const rows = runRows.filter((r) => r.variant !== "exact-ppo" && typeof r.lambda === "number" && typeof r.M === "number" && Number.isFinite(t.lhs(r)));
+  return rows.length > 0 && rows.every((r) => t.lhs(r) <= t.mTerm(r));
+}
+
+/** A statement's verdict from its summary: "held", "fails", "FAILED (bug)" where it follows from the definitions, and "held through its M term alone" where the ϵ terms were never needed. */
+export function propagationVerdict(s: PropagationSummary, runRows: Row[]): string {
+  if (s.held < s.rows) return s.theorem ? "FAILED (bug)" : "fails";
+  return heldByMTermAlone(s.statement, runRows) ? "held only through its M term (alone ≥ the left side on every row: cannot fail on these runs)" : "held";
+}
