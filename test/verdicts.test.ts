@@ -142,3 +142,14 @@ test("held-out checks use Student's t for the replicas behind each mean, not 1.9
   assert.notEqual(widthTermsCheck(ms, excess, seW, q, { widest: 1024 }).reason.startsWith("excess not significant"), true);
   assert.ok(widthTermsCheck(ms, excess, seW, q, { widest: 1024, n: 4 }).reason.startsWith("excess not significant"));
 });
+
+test("t quantiles with small n: the closed-form t distribution matches the table at 95% and known Bonferroni quantiles", async () => {
+  const { tCentralProbability, tQuantileTwoSided, tQuantile975 } = await import("../lib/stats");
+  for (let dof = 1; dof <= 30; dof++) assert.ok(Math.abs(tQuantileTwoSided(0.95, dof) - tQuantile975(dof)) < 1e-3, `dof ${dof}`);
+  // Two-sided 99% (a Bonferroni 95% over 5 comparisons): t_{0.995} = 63.657 (1), 9.925 (2), 5.841 (3), 3.169 (10).
+  for (const [dof, q] of [[1, 63.657], [2, 9.925], [3, 5.841], [10, 3.169]]) assert.ok(Math.abs(tQuantileTwoSided(0.99, dof) - q) < 1e-3, `dof ${dof}: ${tQuantileTwoSided(0.99, dof)}`);
+  assert.equal(tCentralProbability(0, 5), 0);
+  assert.ok(tCentralProbability(1e6, 4) > 1 - 1e-9);
+  assert.throws(() => tQuantileTwoSided(1, 3), /coverage/);
+  assert.throws(() => tCentralProbability(1, 0), /dof/);
+});
