@@ -34,6 +34,51 @@ export function tQuantile975(dof: number): number {
   return dof <= table.length ? table[dof - 1] : 1.96 + 2.5 / dof;
 }
 
+/**
+ * P(|t| ≤ x) for Student's t with an integer number `dof` of degrees of freedom, in closed form
+ * (Abramowitz & Stegun 26.7.3–4, θ = atan(x/√dof)).
+ */
+export function tCentralProbability(x: number, dof: number): number {
+  if (!Number.isInteger(dof) || dof < 1) throw new RangeError(`dof must be a positive integer, got ${dof}`);
+  const theta = Math.atan(Math.abs(x) / Math.sqrt(dof));
+  const c2 = Math.cos(theta) ** 2;
+  if (dof % 2 === 1) {
+    if (dof === 1) return (2 * theta) / Math.PI;
+    let term = 1;
+    let sum = 1;
+    for (let k = 1; k <= (dof - 3) / 2; k++) {
+      term *= (c2 * (2 * k)) / (2 * k + 1);
+      sum += term;
+    }
+    return (2 / Math.PI) * (theta + Math.sin(theta) * Math.cos(theta) * sum);
+  }
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k <= (dof - 2) / 2; k++) {
+    term *= (c2 * (2 * k - 1)) / (2 * k);
+    sum += term;
+  }
+  return Math.sin(theta) * sum;
+}
+
+/**
+ * The two-sided quantile of Student's t: the x with P(|t| ≤ x) = `coverage` (0.95 gives
+ * `tQuantile975`), for any coverage in (0, 1), e.g. 1 − 0.05/k for a Bonferroni band over k
+ * comparisons. Bisection on `tCentralProbability` to 1e-10.
+ */
+export function tQuantileTwoSided(coverage: number, dof: number): number {
+  if (!(coverage > 0 && coverage < 1)) throw new RangeError(`coverage must lie in (0, 1), got ${coverage}`);
+  let lo = 0;
+  let hi = 1;
+  while (tCentralProbability(hi, dof) < coverage) hi *= 2;
+  while (hi - lo > 1e-10 * Math.max(1, hi)) {
+    const mid = (lo + hi) / 2;
+    if (tCentralProbability(mid, dof) < coverage) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** A fitted power law y ≈ c·x^slope, with the slope's 95% CI. */
 export interface PowerLawFit {
   slope: number;

@@ -207,3 +207,39 @@ test("worst direction on the sphere: at least the gap of every random direction,
   const one = worstLinearisationGap(init, X.subarray(0, d), R, { steps: 30 });
   assert.ok(Math.abs(one.gap[0] - one.start[0]) <= 1e-12 * one.gap[0], `${one.gap[0]} vs ${one.start[0]}`);
 });
+
+test("the random-direction gap recomputed in float64 unit by unit equals forward − linearised in float64, and the sweep's float32 value within float32 rounding", async () => {
+  const { randomDirectionGapFloat64, gapPrecisionTable } = await import("../lib/report/network-figures");
+  const { runNetworkSweep } = await import("../lib/experiments/network-sweep");
+  const { forward: fwd, linearised: lin, initNetwork: init64, randomUnitVectors: units } = await import("../lib/network");
+  const { streams: st } = await import("../lib/random");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join: joinPath } = await import("node:path");
+  const config = { widths: [16, 64], replicas: 2, dim: 4, points: 3, radius: 1, mdpSeed: 1, seed: 2 };
+  const exact = randomDirectionGapFloat64(config);
+  // Independent route: α in float64, then the two float64 network outputs subtracted.
+  const X = units(st(config).mdp.split("inputs"), config.points, config.dim);
+  for (const m of config.widths) {
+    const algorithm = st(config).algorithm.split(`width:${m}`);
+    const init = init64(algorithm.split("init"), { replicas: config.replicas, width: m, dim: config.dim });
+    const alpha = new Float64Array(config.replicas * m * config.dim);
+    for (let r = 0; r < config.replicas; r++) {
+      const v = algorithm.split("direction").split(r).fillNormal(new Float64Array(m * config.dim));
+      const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+      for (let j = 0; j < m * config.dim; j++) alpha[r * m * config.dim + j] = init.alpha0[r * m * config.dim + j] + (config.radius * v[j]) / norm;
+    }
+    const u = fwd(init, alpha, X);
+    const u0 = lin(init, alpha, X);
+    for (let r = 0; r < config.replicas; r++) {
+      let gap = 0;
+      for (let p = 0; p < config.points; p++) gap += (u[r * config.points + p] - u0[r * config.points + p]) ** 2 / config.points;
+      const mine = exact.find((e) => e.m === m && e.replica === r)!.linearisationGap64 as number;
+      assert.ok(Math.abs(mine - gap) <= 1e-9 * gap, `m = ${m}, replica ${r}: ${mine} vs ${gap}`);
+    }
+  }
+  const sweep = await runNetworkSweep(config, mkdtempSync(joinPath(tmpdir(), "gap64-")));
+  const table = gapPrecisionTable(sweep.rows, exact);
+  assert.equal(table.length, 2);
+  for (const row of table) assert.ok(row["max |float32 − float64| / float64"] < 0.05, JSON.stringify(row));
+});

@@ -82,21 +82,42 @@ test("verdicts in the findings come only from tests that could fail; measurement
   assert.match(held.measured, /no verdict, 0 points with x_min ≥ 1/);
 });
 
-test("step-size collapse: curves that coincide against x agree, a curve lifted by 30% at large c fails, and the band is the pair's (Bonferroni)", async () => {
-  const { collapseComparisons } = await import("../lib/report/step-size-figures");
+test("step-size collapse: paired per replica, with an equivalence margin: coinciding curves are equivalent despite a large shared replica spread, a planted shift fails, a shift near the margin is inconclusive", async () => {
+  const { collapseComparisons, collapseFindings } = await import("../lib/report/step-size-figures");
   const lambda = 0.02;
   const Ts = [64, 256, 1024, 4096, 16384];
+  const R = 8;
+  // Each replica's α(0) and samples are shared by every c: a replica effect of ±30% common to all c,
+  // plus a small part of its own (±1%, alternating in sign over replicas, T and neighbouring c). Deterministic.
+  const shared = Array.from({ length: R }, (_, r) => Math.exp(0.3 * Math.sin(1.7 * r + 0.4)));
+  const own = (c: number, t: number, r: number) => 1 + 0.01 * (-1) ** (r + t + Math.round(Math.log2(c) / 2));
   const curve = (c: number, lift = 1) => {
     const x = Ts.map((T) => c * lambda * Math.sqrt(T));
-    return { c, Ts, x, summary: x.map((v) => ({ mean: lift * theory.residualFractionLimit(v), standardError: 0.01 * theory.residualFractionLimit(v), n: 16 })), predicted: x.map((v) => theory.residualFractionLimit(v)) };
+    const values = x.map((v, t) => shared.map((e, r) => lift * theory.residualFractionLimit(v) * e * own(c, t, r)));
+    const summary = values.map((vs) => {
+      const m = vs.reduce((a, b) => a + b, 0) / R;
+      return { mean: m, standardError: Math.sqrt(vs.reduce((a, b) => a + (b - m) ** 2, 0) / (R - 1) / R), n: R };
+    });
+    return { c, Ts, x, summary, predicted: x.map((v) => theory.residualFractionLimit(v)), replicas: shared.map((_, r) => r), logByReplica: values.map((vs) => vs.map(Math.log)) };
   };
   const same = collapseComparisons([curve(1), curve(4)]);
-  assert.equal(same[0].agree, true);
+  assert.equal(same[0].outcome, "equivalent");
   assert.ok(same[0].x.length >= 2);
-  // 1% relative s.e. on both: the band is z·√2·1% with z = Φ^-1(1 − 0.025/n) > 1.96.
-  assert.ok(same[0].halfWidth[0] > 1.96 * Math.SQRT2 * 0.01);
+  // Pairing removes the shared spread: the band is far narrower than the curves' own relative s.e. (≈ 8% here).
+  const rse = curve(1).summary[0].standardError / curve(1).summary[0].mean;
+  assert.ok(same[0].halfWidth[0] < rse / 2, `paired half-width ${same[0].halfWidth[0]} vs relative s.e. ${rse}`);
+  // A 30% shift at c = 16: different, and the finding fails for that pair only.
   const lifted = collapseComparisons([curve(1), curve(4), curve(16, 1.3)]);
-  assert.deepEqual(lifted.map((c) => c.agree), [true, false]);
+  assert.deepEqual(lifted.map((c) => c.outcome), ["equivalent", "different"]);
+  const f = collapseFindings(lifted, { theorem: "4.5", label: "one-hot", m: 64, figure: "x" });
+  assert.match(f[0].verdict!, /^fails for c = 4 → 16/);
+  // A shift right at the margin (log 1.1 ≈ 0.095 against δ = 0.1): the interval straddles δ, no verdict either way.
+  const edge = collapseComparisons([curve(1), curve(4, 1.1)]);
+  assert.equal(edge[0].outcome, "inconclusive");
+  assert.match(collapseFindings(edge, { theorem: "4.5", label: "one-hot", m: 64, figure: "x" })[0].verdict!, /^no verdict/);
+  // A wider margin admits it; replicas that do not match cannot be paired.
+  assert.equal(collapseComparisons([curve(1), curve(4, 1.1)], { margin: 0.2 })[0].outcome, "equivalent");
+  assert.throws(() => collapseComparisons([curve(1), { ...curve(4), replicas: curve(4).replicas.map((r) => r + 1) }]), /same replicas/);
 });
 
 test("radius sweep: below R_min the projection binds and the outputs sit in the ball; the bound at c = 1 is the theory function's value; findings are measurements", async () => {

@@ -6,8 +6,11 @@
 import { fitConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
-import { heldOutRateCheck, HeldOutCheck } from "../verdicts";
+import { bandQuantile, heldOutRateCheck, HeldOutCheck } from "../verdicts";
 import type { Row } from "../experiments/results-io";
+import type { NetworkSweepConfig } from "../experiments/network-sweep";
+import { initNetwork, randomUnitVectors } from "../network";
+import { streams } from "../random";
 import { Figure, logLogFigure, mathLabel, measuredTrace, PALETTE, settingsLine, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
 export type NetworkCurves = Pick<typeof theory, "ntkErrorRate" | "linearisationBound" | "linearisationRandomDirection">;
@@ -97,7 +100,7 @@ export interface WorstDirectionChecks {
   referenceRadius: number;
   /** The reference radius's larger widths (held-out check in m). */
   inWidth: HeldOutCheck | null;
-  /** Every other radius, every width, against the same c: worst (mean − 1.96 s.e.)/(c·g) per radius. */
+  /** Every other radius, every width, against the same c: worst (mean − t₀.₉₇₅(n−1)·s.e.)/(c·g) per radius (n replicas per width). */
   inRadius: { radius: number; worstRatio: number; holds: boolean }[];
   /** Log-log slope in m of the worst-direction gap at the reference radius. */
   fit: PowerLawFit;
@@ -114,11 +117,11 @@ export function worstDirectionFigure(runs: WorstDirectionRun[], curves: NetworkC
   const bound = (m: number, R: number) => curves.linearisationBound(m, R, 1);
   const refSummary = summarise(ref.worst, ["m"], "linearisationGapWorst").sort((a, b) => (a.m as number) - (b.m as number));
   const ms = refSummary.map((s) => s.m as number);
-  const inWidth = ms.length >= 2 ? heldOutRateCheck(ms, refSummary.map((s) => s.mean), refSummary.map((s) => s.standardError), (m) => bound(m, ref.radius)) : null;
+  const inWidth = ms.length >= 2 ? heldOutRateCheck(ms, refSummary.map((s) => s.mean), refSummary.map((s) => s.standardError), (m) => bound(m, ref.radius), 0, refSummary.map((s) => s.n)) : null;
   const constant = inWidth ? inWidth.constant : fitEnvelopeConstantOn(refSummary, (m) => bound(m, ref.radius));
   const summaries = runs.map((r) => ({ radius: r.radius, summary: summarise(r.worst, ["m"], "linearisationGapWorst").sort((a, b) => (a.m as number) - (b.m as number)) }));
   const inRadius = summaries.slice(1).map(({ radius, summary }) => {
-    const worstRatio = Math.max(...summary.map((s) => (s.mean - 1.96 * s.standardError) / (constant * bound(s.m as number, radius))));
+    const worstRatio = Math.max(...summary.map((s) => (s.mean - bandQuantile(s.n) * s.standardError) / (constant * bound(s.m as number, radius))));
     return { radius, worstRatio, holds: worstRatio <= 1 };
   });
   const traces: Trace[] = summaries.flatMap(({ radius, summary }, k): Trace[] => {
@@ -153,4 +156,64 @@ export function worstDirectionFigure(runs: WorstDirectionRun[], curves: NetworkC
 
 function fitEnvelopeConstantOn(summary: Summary[], g: (m: number) => number): number {
   return Math.max(...summary.map((s) => s.mean / g(s.m as number)));
+}
+
+/**
+ * The random-direction linearisation gap of the `network` sweep recomputed in float64, unit by
+ * unit: for each input x_p, e_p = Σ_i (b_i/√m)·g_i with g_i = relu(α_iᵀx_p) − 1{α_i(0)ᵀx_p > 0}·α_iᵀx_p
+ * (the difference u_α − u⁰_α accumulated per unit, as lib/linearisation-gap.ts does, instead of
+ * two float32 sums of order 1 subtracted), gap = (1/n) Σ_p e_p². The same inputs, α(0), b and
+ * direction as the sweep (its streams), one value per (width, replica) of `config`.
+ */
+export function randomDirectionGapFloat64(config: NetworkSweepConfig): Row[] {
+  const { replicas: R, dim: d, points: n, radius } = config;
+  const X = randomUnitVectors(streams(config).mdp.split("inputs"), n, d);
+  const out: Row[] = [];
+  for (const m of config.widths) {
+    const algorithm = streams(config).algorithm.split(`width:${m}`);
+    const init = initNetwork(algorithm.split("init"), { replicas: R, width: m, dim: d });
+    const directions = algorithm.split("direction");
+    const scale = 1 / Math.sqrt(m);
+    for (let r = 0; r < R; r++) {
+      const v = directions.split(r).fillNormal(new Float64Array(m * d));
+      const norm = Math.sqrt(v.reduce((acc, x) => acc + x * x, 0));
+      const errors = new Float64Array(n);
+      for (let i = 0; i < m; i++) {
+        const base = (r * m + i) * d;
+        const bi = init.b[r * m + i];
+        for (let p = 0; p < n; p++) {
+          let z0 = 0;
+          let z = 0;
+          for (let k = 0; k < d; k++) {
+            const a0 = init.alpha0[base + k];
+            z0 += a0 * X[p * d + k];
+            z += (a0 + (radius * v[i * d + k]) / norm) * X[p * d + k];
+          }
+          const g = (z > 0 ? z : 0) - (z0 > 0 ? z : 0);
+          if (g !== 0) errors[p] += scale * bi * g;
+        }
+      }
+      out.push({ m, replica: r, linearisationGap64: errors.reduce((acc, e) => acc + e * e, 0) / n });
+    }
+  }
+  return out;
+}
+
+/** Per width: the sweep's float32 gap against the float64 unit-by-unit one, replica means and the largest relative difference. */
+export function gapPrecisionTable(rows: Row[], exact: Row[]): Record<string, number>[] {
+  const widths = [...new Set(exact.map((r) => r.m as number))].sort((a, b) => a - b);
+  return widths.map((m) => {
+    const pairs = exact.filter((e) => e.m === m).map((e) => {
+      const f32 = rows.find((r) => r.m === m && r.replica === e.replica);
+      if (!f32) throw new RangeError(`no sweep row at m = ${m}, replica ${e.replica}`);
+      return { f32: f32.linearisationGap as number, f64: e.linearisationGap64 as number };
+    });
+    const meanOf = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    return {
+      m,
+      "float32 tensor path, mean": meanOf(pairs.map((q) => q.f32)),
+      "float64 unit by unit, mean": meanOf(pairs.map((q) => q.f64)),
+      "max |float32 − float64| / float64": Math.max(...pairs.map((q) => Math.abs(q.f32 - q.f64) / q.f64)),
+    };
+  });
 }

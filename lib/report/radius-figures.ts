@@ -180,7 +180,7 @@ export function outputLinearisationFigure(arms: RegimeArm[], opts: { theorem: "4
     const ms = average.map((g) => g.m as number);
     allM.push(...ms);
     const shape = (m: number) => opts.curves.linearisationBound(m, distance[ms.indexOf(m)].mean, 1);
-    const check = ms.length >= 3 ? heldOutRateCheck(ms, average.map((g) => g.mean), average.map((g) => g.standardError), shape) : null;
+    const check = ms.length >= 3 ? heldOutRateCheck(ms, average.map((g) => g.mean), average.map((g) => g.standardError), shape, 0, average.map((g) => g.n)) : null;
     out.push({ arm: arm.label, T, widths: ms, average, last, distance, check });
     const tms = arm.targetMeanSquare;
     const traces = [

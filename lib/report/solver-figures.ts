@@ -25,7 +25,7 @@ import { linearisedMse, linearisedSolver, LinearisedSolver } from "../linearised
 import { ntkConditioning, tdConditioning } from "../mdp/conditioning";
 import { fitEnvelopeConstant, fitPowerLaw, PowerLawFit, summarise, Summary } from "../stats";
 import { curveExponent, curveLabel, minimumIterations } from "../theory";
-import { heldOutAfterTransient, ratioTrend, RatioTrend, slopeVerdict, SlopeComparison, TransientHeldOut, widthTermsCheck, WidthTermsCheck } from "../verdicts";
+import { bandQuantile, heldOutAfterTransient, ratioTrend, RatioTrend, slopeVerdict, SlopeComparison, TransientHeldOut, widthTermsCheck, WidthTermsCheck } from "../verdicts";
 import { bandSeries, curveTrace, Figure, logLogPanels, LogLogPanel, mathLabel, PALETTE, panelAxes, Trace } from "./figures";
 import type { Finding } from "./findings";
 
@@ -57,7 +57,7 @@ export interface RegimeArmConfig {
   sweepT: SolverSweepConfig;
   /** More widths at one T (sweepT's largest): sweepT's widths at that T are the same runs (same seeds per (m, T)), so list only the others. */
   sweepM: SolverSweepConfig;
-  /** One width of sweepT with the other initialisation: NN(α(0)) sets the level, not the exponent (SPEC §9). */
+  /** One width of sweepT with the other initialisation: NN(α(0)) sets the initial residual, so the level and, inside a transient, the exponent (SPEC §9). */
   initControl: SolverSweepConfig;
 }
 
@@ -308,14 +308,16 @@ function slopeRows(arm: RegimeArm, rows: Row[], solver: LinearisedSolver, init: 
 /**
  * The width term's constant c_w for g_w = `widthRateQuarter` (the leading one), from the widths of
  * the arm's width sweep that the T sweep does not run (held out from the checks in T): the envelope
- * of their excess over the widest of them at its T. 0 with fewer than 3 such widths.
+ * of their excess over the widest of them, m_max, at its T, against the term's own excess
+ * g_w(m) − g_w(m_max) (lib/verdicts.ts, `widthTermsCheck`). 0 with fewer than 3 such widths.
  */
 export function widthFloorConstant(arm: RegimeArm, curves: SolverCurves): number {
   const tested = new Set(arm.byT.rows.map((r) => r.m as number));
   const s = summarise(arm.byM.rows.filter((r) => !tested.has(r.m as number)), ["m"], "mseAverage").sort((a, b) => (a.m as number) - (b.m as number));
   if (s.length < 3) return 0;
   const top = s[s.length - 1];
-  return fitEnvelopeConstant(s.slice(0, -1).map((g) => g.m as number), s.slice(0, -1).map((g) => Math.max(0, g.mean - top.mean)), (m) => curves.widthRateQuarter(m, 1));
+  const widest = top.m as number;
+  return fitEnvelopeConstant(s.slice(0, -1).map((g) => g.m as number), s.slice(0, -1).map((g) => Math.max(0, g.mean - top.mean)), (m) => curves.widthRateQuarter(m, 1) - curves.widthRateQuarter(widest, 1));
 }
 
 /** Held-out checks per width over the T with x_min ≥ 1 and T ≥ threshold ("no verdict" with fewer than 4 such T). */
@@ -325,8 +327,9 @@ function heldOutRows(arm: RegimeArm, rows: Row[], init: string, curves: SolverCu
     const s = series(rows, m).filter((g) => (g.T as number) >= arm.threshold);
     const floor = curves.widthRateQuarter(m, cw);
     const args = [s.map((g) => g.T as number), s.map((g) => g.mean), s.map((g) => g.standardError), (T: number) => curves.optimisationRate(T, 1)] as const;
-    const result = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T), floor });
-    const strict = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T) });
+    const n = s.map((g) => g.n);
+    const result = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T), floor, n });
+    const strict = heldOutAfterTransient(...args, { xMin: (T) => xMin(arm, T), n });
     return { arm: arm.label, m, init, result, floor, strict };
   });
 }
@@ -389,7 +392,7 @@ export function errorVsIterations(arms: RegimeArm[], opts: { theorem: "4.5" | "4
   const widths = [...new Set(arms.flatMap((a) => a.byT.rows.map((r) => r.m as number)))].sort((a, b) => a - b);
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: exact error of the path average vs T, in two regimes of conditioning`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${widths.join(", ")}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Tmax))}; η = T<sup>−1/2</sup>; ${(arms[0].byT.meta.config as SolverSweepConfig).replicas} replicas; bands 95% (±1.96 s.e.)`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${widths.join(", ")}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Tmax))}; η = T<sup>−1/2</sup>; ${(arms[0].byT.meta.config as SolverSweepConfig).replicas} replicas; bands 95% (Student's t over the replicas)`,
     panels,
     xTitle: "iterations T",
     yTitle: "MSE / E[target²]",
@@ -427,7 +430,7 @@ export function heldOutTable(rows: HeldOutRow[], curves: SolverCurves): Record<s
       "tested on T": c ? `${pow2(c.testX[0])}…${pow2(c.testX[c.testX.length - 1])}` : "—",
       c: c ? c.constant : "—",
       [`floor ${curveLabel(curves.widthRateQuarter)}`]: h.floor,
-      "worst held-out (mean − 1.96 s.e.)/(c·g + floor)": c ? c.worstRatio : "—",
+      "worst held-out (mean − t₀.₉₇₅(n−1)·s.e.)/(c·g + floor)": c ? c.worstRatio : "—",
       "the same without the floor": h.strict.check ? h.strict.check.worstRatio : "—",
       verdict: h.result.verdict === "no verdict" ? `no verdict: ${h.result.reason}` : h.result.verdict,
     };
@@ -549,7 +552,7 @@ export function lastVersusAverage(arms: RegimeArm[], opts: { theorem: "4.5" | "4
   });
   const figure = logLogPanels({
     title: `Thm ${opts.theorem}: path average vs last iterate, same runs and samples`,
-    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${opts.m}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Math.max(...allT)))}; bands 95% (±1.96 s.e.)`,
+    subtitle: `${arms.map((a) => a.testbed).join(" | ")}; m = ${opts.m}; T = ${mathLabel(pow2(Math.min(...allT)))}…${mathLabel(pow2(Math.max(...allT)))}; bands 95% (Student's t over the replicas)`,
     panels,
     xTitle: "iterations T",
     yTitle: "MSE / E[target²]",
@@ -569,8 +572,14 @@ export interface WidthRow {
   excessCi95: number;
   smallest: number;
   largest: number;
-  /** Log-log slope of that excess over the widths where it is significant (> 1.96 s.e.; null with fewer than 3). */
+  /** Log-log slope of that excess over the widths where it is significant (above its t band; null with fewer than 3). */
   excessFit: PowerLawFit | null;
+  /**
+   * The slope the excess of a pure width term would have over the same widths, g(m) − g(m_max)
+   * (subtracting the widest network steepens it: m^{-1/2} over m = 32…1024 below 4096 gives −0.67),
+   * the comparison `excessFit` must be read against. Null with `excessFit`.
+   */
+  termExcessSlopes: { quarter: number; half: number } | null;
   /** Held-out checks of the width terms on the excess over the largest width (constant fitted on the smaller half of m, every other width judged). */
   quarter: WidthTermsCheck | null;
   half: WidthTermsCheck | null;
@@ -596,12 +605,17 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
     const top = s[s.length - 1];
     const excess = s.slice(0, -1).map((g) => g.mean - top.mean);
     const excessSe = s.slice(0, -1).map((g) => Math.hypot(g.standardError, top.standardError));
-    const check = (fn: (m: number, c: number) => number) => (ms.length >= 3 ? widthTermsCheck(ms.slice(0, -1), excess, excessSe, (m) => fn(m, 1)) : null);
+    // The excess is a difference of two independent widths' means: t with the smaller count's n − 1 (conservative).
+    const excessN = s.slice(0, -1).map((g) => Math.min(g.n, top.n));
+    const widest = top.m as number;
+    const check = (fn: (m: number, c: number) => number) => (ms.length >= 3 ? widthTermsCheck(ms.slice(0, -1), excess, excessSe, (m) => fn(m, 1), { widest, n: excessN }) : null);
     const quarter = check(curves.widthRateQuarter);
     const half = check(curves.widthRateHalf);
-    const significant = excess.map((e, k) => k).filter((k) => excess[k] > 1.96 * excessSe[k]);
+    const significant = excess.map((e, k) => k).filter((k) => excess[k] > bandQuantile(excessN[k]) * excessSe[k]);
     const excessFit = significant.length >= 3 ? fitPowerLaw(significant.map((k) => ms[k]), significant.map((k) => excess[k])) : null;
-    widths.push({ arm: arm.label, T, fit, excess: excess[0] / tms, excessCi95: (1.96 * excessSe[0]) / tms, smallest: ms[0], largest: top.m as number, excessFit, quarter, half });
+    const termSlope = (fn: (m: number, c: number) => number) => fitPowerLaw(significant.map((k) => ms[k]), significant.map((k) => fn(ms[k], 1) - fn(widest, 1))).slope;
+    const termExcessSlopes = excessFit ? { quarter: termSlope(curves.widthRateQuarter), half: termSlope(curves.widthRateHalf) } : null;
+    widths.push({ arm: arm.label, T, fit, excess: excess[0] / tms, excessCi95: (bandQuantile(excessN[0]) * excessSe[0]) / tms, smallest: ms[0], largest: widest, excessFit, termExcessSlopes, quarter, half });
     const grid = logGrid(ms[0], ms[ms.length - 1]);
     const eta = etaAt(rows, T);
     const traces: Trace[] = [
@@ -611,7 +625,7 @@ export function errorVsWidth(arms: RegimeArm[], opts: { theorem: "4.5" | "4.6"; 
     for (const [fn, chk, dash] of [[curves.widthRateQuarter, quarter, "dash"], [curves.widthRateHalf, half, "dot"]] as const) {
       if (!chk) continue;
       const c = Math.max(chk.check.constant, 0);
-      traces.push(curveTrace({ name: `level at the largest m + ${mathLabel(curveLabel(fn))}, c fitted on the smaller half of m`, x: grid, y: grid.map((m) => (top.mean + fn(m, c)) / tms), color: RATE_COLOR, dash, panel: i, group: curveLabel(fn), showlegend: i === 0 }));
+      traces.push(curveTrace({ name: `level at the largest m + ${mathLabel(curveLabel(fn))} − its value there, c fitted on the smaller half of m`, x: grid, y: grid.map((m) => (top.mean + fn(m, c) - fn(widest, c)) / tms), color: RATE_COLOR, dash, panel: i, group: curveLabel(fn), showlegend: i === 0 }));
     }
     return { title: panelTitle(arm, { withControl: false }), traces };
   });
@@ -639,6 +653,7 @@ export function widthTable(widths: WidthRow[], curves: SolverCurves): Record<str
     "excess at the smallest m over the largest, /E[target²]": w.excess,
     "excess 95% ±": w.excessCi95,
     "slope of the significant excess": w.excessFit ? `${w.excessFit.slope.toFixed(2)} ± ${w.excessFit.slopeCi95.toFixed(2)} (${w.excessFit.points} widths)` : "— (< 3 widths significant)",
+    "slope a pure term's excess would have there (m^-1/4, m^-1/2)": w.termExcessSlopes ? `${w.termExcessSlopes.quarter.toFixed(2)}, ${w.termExcessSlopes.half.toFixed(2)}` : "—",
     [`${curveLabel(curves.widthRateQuarter)} on the excess`]: verdict(w.quarter),
     [`${curveLabel(curves.widthRateHalf)} on the excess`]: verdict(w.half),
   }));
@@ -827,7 +842,7 @@ export function regimeFindings(opts: {
     const failing = judged.filter((h) => h.result.verdict === "fails");
     if (held.length > 0) out.push({
       statement: `${name}: held-out check of ${rate} past the transient (c fitted from the first T with x_min ≥ 1, width floor from the other widths)`,
-      measured: held.map((h) => (h.result.check ? `m = ${h.m} (${h.init}): c fitted on T = ${pow2(h.result.check.fitX[0])}…${pow2(h.result.check.fitX[h.result.check.fitX.length - 1])}, tested on ${pow2(h.result.check.testX[0])}…${pow2(h.result.check.testX[h.result.check.testX.length - 1])}, worst (mean − 1.96 s.e.)/(c·g + floor) ${fmt(h.result.check.worstRatio, 3)} (without the floor ${h.strict.check ? fmt(h.strict.check.worstRatio, 3) : "—"})` : `m = ${h.m} (${h.init}): no verdict, ${h.result.reason}`)).join("; "),
+      measured: held.map((h) => (h.result.check ? `m = ${h.m} (${h.init}): c fitted on T = ${pow2(h.result.check.fitX[0])}…${pow2(h.result.check.fitX[h.result.check.fitX.length - 1])}, tested on ${pow2(h.result.check.testX[0])}…${pow2(h.result.check.testX[h.result.check.testX.length - 1])}, worst (mean − t·s.e.)/(c·g + floor) ${fmt(h.result.check.worstRatio, 3)} (without the floor ${h.strict.check ? fmt(h.strict.check.worstRatio, 3) : "—"})` : `m = ${h.m} (${h.init}): no verdict, ${h.result.reason}`)).join("; "),
       theory: `error ≤ c·${rate.replace(/^c·/, "")} + ${curveLabel(curves.widthRateQuarter)} (c fitted on other data)`,
       ...(judged.length > 0 ? { verdict: failing.length === 0 ? `holds at ${judged.length} of ${judged.length}${judged.length < held.length ? ` (no verdict at ${held.length - judged.length})` : ""}` : `fails at ${failing.length} of ${judged.length} (worst ${fmt(Math.max(...failing.map((h) => h.result.check!.worstRatio)), 3)})` } : {}),
       figure: opts.figures.vsT,
@@ -858,8 +873,8 @@ export function regimeFindings(opts: {
     const widthJudged = wv.filter((c) => c.verdict !== "no verdict");
     out.push({
       statement: `${name}: the width terms at T = ${pow2(w.T)}`,
-      measured: `error ∝ m^(${w.fit.slope.toFixed(3)} ± ${w.fit.slopeCi95.toFixed(3)}) over m = ${w.smallest}…${w.largest}; excess at m = ${w.smallest} over m = ${w.largest}: ${fmt(w.excess, 2)} ± ${fmt(w.excessCi95, 2)} of E[target²]${w.excessFit ? `, falling like m^(${w.excessFit.slope.toFixed(2)} ± ${w.excessFit.slopeCi95.toFixed(2)}) where significant` : ", significant at fewer than 3 widths"}; ${wv.map((c, k) => `${k === 0 ? curveLabel(curves.widthRateQuarter) : curveLabel(curves.widthRateHalf)}: ${c.verdict} (${c.reason})`).join("; ")}`,
-      theory: `${curveLabel(curves.widthRateQuarter)} and ${curveLabel(curves.widthRateHalf)} terms of ${curveLabel(bound)}, c fitted on the smaller half of m, every other width judged`,
+      measured: `error ∝ m^(${w.fit.slope.toFixed(3)} ± ${w.fit.slopeCi95.toFixed(3)}) over m = ${w.smallest}…${w.largest}; excess at m = ${w.smallest} over m = ${w.largest}: ${fmt(w.excess, 2)} ± ${fmt(w.excessCi95, 2)} of E[target²]${w.excessFit ? `, falling like m^(${w.excessFit.slope.toFixed(2)} ± ${w.excessFit.slopeCi95.toFixed(2)}) where significant (a pure ${curveLabel(curves.widthRateQuarter)} or ${curveLabel(curves.widthRateHalf)} term's excess over m = ${w.largest} would fall like m^(${w.termExcessSlopes!.quarter.toFixed(2)}) or m^(${w.termExcessSlopes!.half.toFixed(2)}) over those widths)` : ", significant at fewer than 3 widths"}; ${wv.map((c, k) => `${k === 0 ? curveLabel(curves.widthRateQuarter) : curveLabel(curves.widthRateHalf)}: ${c.verdict} (${c.reason})`).join("; ")}`,
+      theory: `${curveLabel(curves.widthRateQuarter)} and ${curveLabel(curves.widthRateHalf)} terms of ${curveLabel(bound)}, each on the excess over m = ${w.largest} as c·(g(m) − g(${w.largest})), c fitted on the smaller half of m, every other width judged`,
       // A verdict only where the check could fail at every width: the excess significant at every fitted width (lib/verdicts.ts).
       ...(widthJudged.length === wv.length && wv.length > 0 ? { verdict: wv.every((c) => c.verdict === "holds") ? "holds (both terms, every held-out width)" : `fails (held out: ${wv.filter((c) => c.verdict === "fails").map((c) => c.reason).join("; ")})` } : {}),
       figure: opts.figures.vsM,

@@ -5,12 +5,19 @@
  * c^{-2} against T (`stepSizeShift`, lib/theory.ts). No constant is fitted; the test fails where
  * something the linearisation leaves out (sampling noise, which grows with η; finite width; the
  * projection) depends on η and T separately.
+ *
+ * The curves at different c share each replica's α(0) and sample stream (the sweep seeds them
+ * by width and replica, not by c), so they are compared replica by replica: the paired log-ratio
+ * of one replica's errors has a much smaller spread than two independent means would, and a band
+ * built from the two curves' separate standard errors would be too wide (biased toward "agree").
+ * Agreement is an equivalence statement with an explicit margin δ: the pair's 95% interval of the
+ * mean paired log-ratio must lie inside ±δ at every shared x.
  */
 import type { CachedResult } from "../experiments/cache";
 import { loadMdpInput } from "../experiments/mdp-input";
 import { solverSetting, SolverSweepConfig } from "../experiments/solver-sweeps";
 import { linearisedSolver } from "../linearised-dynamics";
-import { summarise, Summary } from "../stats";
+import { meanAndStandardError, summarise, Summary, tQuantileTwoSided } from "../stats";
 import { curveLabel, stepSizeShift } from "../theory";
 import { bandSeries, curveTrace, Figure, logLogPanels, mathLabel, PALETTE } from "./figures";
 import type { Finding } from "./findings";
@@ -23,7 +30,13 @@ export interface StepSizeCurve {
   x: number[];
   summary: Summary[];
   predicted: number[];
+  /** The replica indices, sorted, and per T each replica's log error (`logByReplica[t][r]`, same replica order). */
+  replicas: number[];
+  logByReplica: number[][];
 }
+
+/** Where a pair of c stands against the margin: interval inside ±δ everywhere, outside it somewhere, or neither. */
+export type CollapseOutcome = "equivalent" | "different" | "inconclusive";
 
 /** A pair of neighbouring c compared at the x they share. */
 export interface CollapseComparison {
@@ -31,13 +44,29 @@ export interface CollapseComparison {
   cHigh: number;
   /** The x of the higher c inside the lower c's x range. */
   x: number[];
-  /** log(mean_high / mean_low interpolated at x), and its half-width (95% for the pair, Bonferroni over its x). */
+  /**
+   * Per shared x: the mean over replicas of log(error_high,r / error_low,r interpolated at x) (the
+   * same replica r at both c), and its half-width: Student's t with n − 1 degrees of freedom at the
+   * pair's 95% (Bonferroni over its shared x) times the paired standard error.
+   */
   logRatio: number[];
   halfWidth: number[];
+  /** Replicas paired. */
+  pairs: number;
+  /** The equivalence margin δ on the log-ratio. */
+  margin: number;
+  /** Per shared x: the interval inside ±δ ("equivalent"), entirely outside it ("different"), or straddling it. */
+  outcomes: CollapseOutcome[];
+  /** The pair's outcome: "different" if any x is, "equivalent" if every x is, else "inconclusive". */
+  outcome: CollapseOutcome;
   /** The same log-ratio for the linearised prediction (finite ηλ makes it nonzero). */
   predictedLogRatio: number[];
+  /** outcome === "equivalent". */
   agree: boolean;
 }
+
+/** The default equivalence margin on the log-ratio: curves within about 10% of each other coincide. */
+export const COLLAPSE_MARGIN = 0.1;
 
 /** Linear interpolation of y in log x (x sorted). */
 function interpolate(x: number[], y: number[], at: number): number {
@@ -58,50 +87,48 @@ export function stepSizeCurves(experiment: SolverExperiment, results: CachedResu
     const summary = summarise(res.rows.filter((r) => r.m === m), ["T"], "mseAverage").sort((a, b) => (a.T as number) - (b.T as number));
     const Ts = summary.map((g) => g.T as number);
     const eta = (T: number) => res.rows.find((r) => r.T === T)!.eta as number;
-    return { c: res.rows[0].stepSizeC as number, Ts, x: Ts.map((T) => lambdaMin * eta(T) * T), summary, predicted: Ts.map((T) => predictedMse(solver, eta(T), T).average) };
+    const mine = res.rows.filter((r) => r.m === m);
+    const replicas = [...new Set(mine.map((r) => r.replica as number))].sort((a, b) => a - b);
+    const logByReplica = Ts.map((T) => replicas.map((rep) => {
+      const row = mine.find((r) => r.T === T && r.replica === rep);
+      if (!row) throw new RangeError(`no row at T = ${T}, replica ${rep}`);
+      return Math.log(row.mseAverage as number);
+    }));
+    return { c: res.rows[0].stepSizeC as number, Ts, x: Ts.map((T) => lambdaMin * eta(T) * T), summary, predicted: Ts.map((T) => predictedMse(solver, eta(T), T).average), replicas, logByReplica };
   }).sort((a, b) => a.c - b.c);
   return { curves, lambdaMin, targetMeanSquare: first.meta.targetMeanSquare as number, m };
 }
 
 /**
- * The standard normal quantile Φ^{-1}(p), 0 < p < 1 (Acklam's rational approximation, relative
- * error < 1.2e-9; enough for a confidence band).
- */
-function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
-  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
-/**
  * Compare neighbouring c at the x they share: the higher c's points inside the lower c's x range,
- * against the lower curve interpolated in log-log; they agree where |log ratio| ≤ z·√(rse₁² + rse₂²)
- * (rse = s.e./mean, the lower one interpolated), z = Φ^{-1}(1 − 0.025/n) for the pair's n shared x:
- * a 95% band for the pair as a whole (Bonferroni), so one pair's verdict does not fail by the
- * chance of one point in twenty.
+ * against the lower curve interpolated in log-log, replica by replica (the same α(0) and samples
+ * at every c): d_r = log error_high,r − interpolated log error_low,r. The mean of d_r has the
+ * half-width t·s.e.(d), t two-sided at 1 − 0.05/n for the pair's n shared x (Bonferroni: one
+ * pair's verdict does not fail by the chance of one point in twenty) with R − 1 degrees of freedom.
+ * Against the margin δ (`margin`, default `COLLAPSE_MARGIN`): "equivalent" where the interval
+ * lies inside ±δ, "different" where it lies entirely outside, "inconclusive" where it straddles δ.
  */
-export function collapseComparisons(curves: StepSizeCurve[]): CollapseComparison[] {
+export function collapseComparisons(curves: StepSizeCurve[], opts: { margin?: number } = {}): CollapseComparison[] {
+  const margin = opts.margin ?? COLLAPSE_MARGIN;
+  if (!(margin > 0)) throw new RangeError(`margin must be positive, got ${margin}`);
   const out: CollapseComparison[] = [];
   for (let k = 1; k < curves.length; k++) {
     const [lo, hi] = [curves[k - 1], curves[k]];
+    if (lo.replicas.length !== hi.replicas.length || lo.replicas.some((r, i) => r !== hi.replicas[i])) throw new RangeError(`c = ${lo.c} and c = ${hi.c} must run the same replicas to be paired`);
+    const R = lo.replicas.length;
+    if (R < 2) throw new RangeError(`a paired comparison needs at least 2 replicas, got ${R}`);
     const idx = hi.x.map((v, i) => i).filter((i) => hi.x[i] >= lo.x[0] && hi.x[i] <= lo.x[lo.x.length - 1]);
-    const logLow = lo.summary.map((g) => Math.log(g.mean));
-    const rseLow = lo.summary.map((g) => g.standardError / g.mean);
     const logPredLow = lo.predicted.map(Math.log);
-    const logRatio = idx.map((i) => Math.log(hi.summary[i].mean) - interpolate(lo.x, logLow, hi.x[i]));
-    const z = idx.length > 0 ? normalQuantile(1 - 0.025 / idx.length) : 1.96;
-    const halfWidth = idx.map((i) => z * Math.hypot(hi.summary[i].standardError / hi.summary[i].mean, interpolate(lo.x, rseLow, hi.x[i])));
+    const paired = idx.map((i) => meanAndStandardError(lo.replicas.map((_, r) => hi.logByReplica[i][r] - interpolate(lo.x, lo.logByReplica.map((v) => v[r]), hi.x[i]))));
+    const t = idx.length > 0 ? tQuantileTwoSided(1 - 0.05 / idx.length, R - 1) : tQuantileTwoSided(0.95, R - 1);
+    const logRatio = paired.map((p) => p.mean);
+    const halfWidth = paired.map((p) => t * p.standardError);
+    const outcomes: CollapseOutcome[] = logRatio.map((d, j) => (Math.abs(d) + halfWidth[j] <= margin ? "equivalent" : Math.abs(d) - halfWidth[j] > margin ? "different" : "inconclusive"));
+    const outcome: CollapseOutcome = outcomes.includes("different") ? "different" : outcomes.length > 0 && outcomes.every((o) => o === "equivalent") ? "equivalent" : "inconclusive";
     out.push({
-      cLow: lo.c, cHigh: hi.c, x: idx.map((i) => hi.x[i]), logRatio, halfWidth,
+      cLow: lo.c, cHigh: hi.c, x: idx.map((i) => hi.x[i]), logRatio, halfWidth, pairs: R, margin, outcomes, outcome,
       predictedLogRatio: idx.map((i) => Math.log(hi.predicted[i]) - interpolate(lo.x, logPredLow, hi.x[i])),
-      agree: logRatio.every((r, j) => Math.abs(r) <= halfWidth[j]),
+      agree: outcome === "equivalent",
     });
   }
   return out;
@@ -110,9 +137,9 @@ export function collapseComparisons(curves: StepSizeCurve[]): CollapseComparison
 const C_COLORS = [PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5]];
 
 /** Two panels: error vs T per c (the prediction: shifted by c^-2), and the same against x_min = c·λ_min·√T (the prediction: one curve). */
-export function stepSizeFigure(experiment: SolverExperiment, results: CachedResult[], opts: { theorem: "4.5" | "4.6"; label: string }): { figure: Figure; curves: StepSizeCurve[]; comparisons: CollapseComparison[]; lambdaMin: number; m: number } {
+export function stepSizeFigure(experiment: SolverExperiment, results: CachedResult[], opts: { theorem: "4.5" | "4.6"; label: string; margin?: number }): { figure: Figure; curves: StepSizeCurve[]; comparisons: CollapseComparison[]; lambdaMin: number; m: number } {
   const { curves, lambdaMin, targetMeanSquare: tms, m } = stepSizeCurves(experiment, results);
-  const comparisons = collapseComparisons(curves);
+  const comparisons = collapseComparisons(curves, { margin: opts.margin });
   const tracesT = [];
   const tracesX = [];
   for (const [k, cv] of curves.entries()) {
@@ -145,23 +172,33 @@ export function collapseTable(comparisons: CollapseComparison[]): Record<string,
   return comparisons.flatMap((c) => c.x.map((x, j) => ({
     "c (low → high)": `${c.cLow} → ${c.cHigh}`,
     x_min: x,
-    "log(MSE_high / MSE_low at the same x)": c.logRatio[j],
-    "95% ± (Bonferroni over the pair's x)": c.halfWidth[j],
+    "mean paired log(MSE_high / MSE_low at the same x)": c.logRatio[j],
+    "95% ± (paired, t over replicas, Bonferroni over the pair's x)": c.halfWidth[j],
+    "margin δ": c.margin,
     "linearised prediction's log ratio": c.predictedLogRatio[j],
-    agree: Math.abs(c.logRatio[j]) <= c.halfWidth[j] ? "yes" : "no",
+    outcome: c.outcomes[j],
   })));
 }
 
-/** The finding: the collapse holds where every shared x agrees within its band, for every pair of neighbouring c. */
+/**
+ * The finding: the collapse holds for a pair of neighbouring c where its paired interval lies inside
+ * ±δ at every shared x, fails where it lies outside ±δ somewhere; otherwise the data cannot tell.
+ */
 export function collapseFindings(comparisons: CollapseComparison[], opts: { theorem: "4.5" | "4.6"; label: string; m: number; figure: string }): Finding[] {
   const tested = comparisons.filter((c) => c.x.length > 0);
-  const failing = tested.filter((c) => !c.agree);
+  const pairs = (o: CollapseOutcome) => tested.filter((c) => c.outcome === o).map((c) => `${c.cLow} → ${c.cHigh}`).join(", ");
   const worst = (c: CollapseComparison) => Math.max(...c.logRatio.map(Math.abs));
+  const margin = tested[0]?.margin ?? COLLAPSE_MARGIN;
+  const verdict = tested.some((c) => c.outcome === "different")
+    ? `fails for c = ${pairs("different")} (paired interval outside ±${margin})${tested.some((c) => c.outcome === "equivalent") ? `; holds for ${pairs("equivalent")}` : ""}${tested.some((c) => c.outcome === "inconclusive") ? `; inconclusive for ${pairs("inconclusive")}` : ""}`
+    : tested.every((c) => c.outcome === "equivalent")
+      ? `holds: every shared x within ±${margin} at 95% (paired, ${tested.length} pairs of c)`
+      : `no verdict for c = ${pairs("inconclusive")} (interval straddles ±${margin})${tested.some((c) => c.outcome === "equivalent") ? `; holds for ${pairs("equivalent")}` : ""}`;
   return [{
     statement: `Thm ${opts.theorem} (NeurIPS), ${opts.label}, m = ${opts.m}: the step-size test of the collapse (SPEC §9)`,
-    measured: tested.map((c) => `c = ${c.cLow} → ${c.cHigh}: ${c.x.length} shared x_min, |log ratio| ≤ ${worst(c).toFixed(3)} (band ±${Math.min(...c.halfWidth).toFixed(3)}…${Math.max(...c.halfWidth).toFixed(3)}; prediction ${Math.max(...c.predictedLogRatio.map(Math.abs)).toFixed(3)})`).join("; "),
-    theory: `error a function of x = c·λ·√T alone: curves coincide against x_min and shift by ${curveLabel(stepSizeShift)} in T (no fitted constant)`,
-    ...(tested.length > 0 ? { verdict: failing.length === 0 ? `holds: every shared x agrees within the pair's 95% band (${tested.length} pairs of c)` : `fails for c = ${failing.map((c) => `${c.cLow} → ${c.cHigh}`).join(", ")}${failing.length < tested.length ? `; holds for ${tested.filter((c) => c.agree).map((c) => `${c.cLow} → ${c.cHigh}`).join(", ")}` : ""}` } : {}),
+    measured: tested.map((c) => `c = ${c.cLow} → ${c.cHigh}: ${c.x.length} shared x_min, ${c.pairs} paired replicas, |mean paired log ratio| ≤ ${worst(c).toFixed(3)} (95% ±${Math.min(...c.halfWidth).toFixed(3)}…${Math.max(...c.halfWidth).toFixed(3)}; prediction ${Math.max(...c.predictedLogRatio.map(Math.abs)).toFixed(3)}): ${c.outcome}`).join("; "),
+    theory: `error a function of x = c·λ·√T alone: curves coincide against x_min (within the margin δ = ${margin} on the log-ratio) and shift by ${curveLabel(stepSizeShift)} in T (no fitted constant)`,
+    ...(tested.length > 0 ? { verdict } : {}),
     figure: opts.figure,
   }];
 }
