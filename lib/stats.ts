@@ -217,3 +217,20 @@ export function clusterBootstrapMeanInterval(items: { cluster: string | number; 
   means.sort((a, c) => a - c);
   return { mean: meanOf(Array.from({ length: C }, (_, c) => c)), lo: means[Math.floor(0.025 * B)], hi: means[Math.ceil(0.975 * B) - 1], clusters: C };
 }
+
+/**
+ * As `bootstrapSlopeInterval`, for rows whose replicas are independent across x (e.g. a diagonal
+ * m = 16K², where replica r at one K and at another K come from different α(0) streams, so pairing
+ * them by index would be arbitrary): each x's replicas are resampled on their own. Rows may differ
+ * in length (at least 2 each). Deterministic for a given `seed`.
+ */
+export function independentBootstrapSlopeInterval(x: number[], values: number[][], opts: { resamples?: number; seed?: number } = {}): { slope: number; lo: number; hi: number } {
+  if (values.length !== x.length || values.some((v) => v.length < 2)) throw new RangeError("independentBootstrapSlopeInterval needs one row of at least 2 replicas per x");
+  const rng = Rng.fromSeed(opts.seed ?? 1);
+  const B = opts.resamples ?? 2000;
+  const meanOf = (v: number[]) => v.reduce((s, y) => s + y, 0) / v.length;
+  const slopes: number[] = [];
+  for (let b = 0; b < B; b++) slopes.push(fitPowerLaw(x, values.map((v) => meanOf(Array.from({ length: v.length }, () => v[rng.int(v.length)])))).slope);
+  slopes.sort((a, c) => a - c);
+  return { slope: fitPowerLaw(x, values.map(meanOf)).slope, lo: slopes[Math.floor(0.025 * B)], hi: slopes[Math.ceil(0.975 * B) - 1] };
+}

@@ -140,13 +140,14 @@ test("chainStep on random energies: logPartition is E_ν*[KL(π_k‖π_k+1)], st
 });
 
 test("the regime label is computed: a run with x < 1 at some k is never \"theorem's regime\"; one that meets every condition is", async () => {
-  const { seriesRegime, THEOREM_REGIME, slowestX } = await import("../lib/ppo/regime");
+  const { seriesRegime, THEOREM_REGIME, SOLVERS_PAST_TRANSIENT, slowestX } = await import("../lib/ppo/regime");
   const { summariseRuns } = await import("../lib/report/convergence-figures");
   // Real runs whose critic is starved (small T, c = 1): computed labels, never the theorem's.
   const res = await runConvergence({ mdp: "data/mdp/garnet-s4-a3.json", horizons: [2, 4], beta: 0.1, widths: [16, 32], iterations: 64, replicas: 2, variants: ["neural-ppo"], radiusF: 3, radiusQ: 2, seed: 5 }, tempDir("chain"));
   const runs = summariseRuns(res.rows, 3);
   for (const r of runs) {
-    const lowest = Math.min(...res.rows.filter((x) => x.K === r.K && x.m === r.m && x.replica === r.replica).map((x) => num(x.tdLambdaMinReK)));
+    // Over the k < K at which a solver runs (k = K runs none).
+    const lowest = Math.min(...res.rows.filter((x) => x.K === r.K && x.m === r.m && x.replica === r.replica && num(x.k) < r.K).map((x) => num(x.tdLambdaMinReK)));
     assert.ok(Math.abs(r.xCritic - slowestX(lowest, 64, { c: 1, power: 0.5 })) < 1e-12 && Math.abs(r.xCritic - lowest * 8) < 1e-12, "x = c·λ·√T");
   }
   assert.ok(runs.some((r) => r.xCritic < 1), "the smoke runs include a starved critic");
@@ -157,9 +158,10 @@ test("the regime label is computed: a run with x < 1 at some k is never \"theore
   const label = seriesRegime(growing).label;
   assert.notEqual(label, THEOREM_REGIME);
   assert.match(label, /unconverged/);
-  // Synthetic: one k below 1 in one run spoils the series; every condition met earns the label; fixed m does not.
+  // Synthetic: one k below 1 in one run spoils the series; x ≥ 1 and growing m earn the weaker label only (two K, no rates: test/regime.test.ts has the stronger); fixed m does not.
   const ok = [{ K: 2, m: 64, xCritic: 1.2, xActor: 3 }, { K: 4, m: 256, xCritic: 1, xActor: 2 }];
-  assert.equal(seriesRegime(ok).label, THEOREM_REGIME);
+  assert.ok(seriesRegime(ok).label.startsWith(SOLVERS_PAST_TRANSIENT));
+  assert.notEqual(seriesRegime(ok).label, THEOREM_REGIME);
   assert.equal(seriesRegime([ok[0], { ...ok[1], xCritic: 0.999 }]).label, "critic unconverged");
   assert.equal(seriesRegime([ok[0], { ...ok[1], xActor: NaN }]).label, "actor unconverged");
   assert.equal(seriesRegime([ok[0], { ...ok[1], m: 64 }]).label, "fixed width");
@@ -229,7 +231,7 @@ test("budgetFigure draws, per arm, the measured term and its bound for each step
   const traces = fig.data as { name: string; x: string[]; y: (number | null)[]; xaxis: string }[];
   assert.equal(traces.length, 4);
   const [measured, bound, , exactBound] = traces;
-  assert.equal(measured.x.length, 8);
+  assert.equal(measured.x.length, 9);
   assert.equal(bound.y[1], null, "−klStar_K has no bar: its bound is 0");
   assert.ok(Math.abs((measured.y[0] as number) - Math.log(3)) < 1e-12 && Math.abs((bound.y[0] as number) - Math.log(3)) < 1e-12);
   assert.equal(exactBound.y[4], null, "exact PPO has no network, so no Lemma 4.8 term");

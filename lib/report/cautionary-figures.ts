@@ -1,6 +1,7 @@
 /**
- * The cautionary arm of notebook 04 (outside the theorem's regime: ill-conditioned features,
- * fixed T), from `summariseRuns` summaries: its figure and its table. Split from
+ * The cautionary arm of notebook 04 (ill-conditioned features, fixed T; its regime label is
+ * computed by `regimeTable` like every arm's, never typed here), from `summariseRuns` summaries:
+ * its figure and its table, which give the change of the gap relative to π_0. Split from
  * convergence-figures.ts, which holds the summaries and the other arms.
  */
 import type { Row } from "../experiments/results-io";

@@ -8,14 +8,14 @@
  */
 import type { Row } from "../experiments/results-io";
 import { chainBound } from "../ppo/chain";
-import { RunConditioning, seriesRegime } from "../ppo/regime";
+import { MIN_HORIZONS_FOR_RATE, RunConditioning, seriesRegime } from "../ppo/regime";
 import * as theory from "../theory";
 import { clusterBootstrapMeanInterval } from "../stats";
 import type { RunSummary, Schedule } from "./convergence-figures";
 import { bandedTraces, groupRuns, pointsBy } from "./convergence-figures";
 import { Figure, logLogFigure, PALETTE, sideBySide, Trace, withSubtitle } from "./figures";
 
-export type ChainCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "epsilonPrimeKRevision">;
+export type ChainCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "lemma48Bound">;
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
@@ -31,13 +31,20 @@ export interface ChainBudget {
   klStar0: number;
   klStarK: number;
   logA: number;
-  /** Σ logPartition_k, and the proof's bounds on it: after Pinsker (the paper's Lemma 5.2), after Young (½E‖Δ‖²_∞), Hoeffding's (the project's variant), and Lemma 4.8's as Thm 4.9 sums it: Σ(ε'_k + M/λ_k²), NeurIPS ε'_k = |A|τ⁻²ϵ² and the revision's. */
+  /**
+   * Σ logPartition_k, and the proof's bounds on it: after Pinsker (the paper's Lemma 5.2), after
+   * Young (½E_ν*‖Δ‖²_∞), Hoeffding's (the project's variant), and Lemma 4.8 on Young's ½E_ν*‖Δ‖²_∞,
+   * which is what the chain needs (a bound quadratic in the actor's error): Σ(ε'_k + M/λ_k²) with the
+   * NeurIPS ε'_k = |A|τ_{k+1}⁻²ϵ²_{k+1} times ρ_k = max_s ν*(s)/ν_k(s), the change of measure ν_k → ν* its
+   * proof skips (sumLemma48), and as printed, ρ_k = 1 (sumLemma48NeurIPS). The revision's
+   * ε'_k = 2|A|τ⁻¹ϵϕ* bounds E_ν*‖τ⁻¹g‖_∞ (linear), not this square, so it is not used here.
+   */
   sumLogPartition: number;
   sumPinsker: number;
   sumYoung: number;
   sumHoeffding: number;
+  sumLemma48: number;
   sumLemma48NeurIPS: number;
-  sumLemma48Revision: number;
   /** Σ stepError_k, and Lemma 4.7's bound on −Σ stepError_k: Σ ε_k with root-MSE ϵ and the measured φ*_k, ψ*_k. */
   sumStepError: number;
   sumEpsilon: number;
@@ -47,7 +54,7 @@ export interface ChainBudget {
   numerator: number;
   minGap: number;
   weightedGap: number;
-  /** Thm 4.9's right side (revision's ε'_k) in the same units, log|A| + Σ M/λ_k² + Σ(ε_k + ε'_k). NaN for exact PPO. */
+  /** Thm 4.9's right side in the same units, log|A| + Σ M/λ_k² + Σ(ε_k + ρ_kε'_k), NeurIPS ε'_k with the change of measure. NaN for exact PPO. */
   theoremNumerator: number;
 }
 
@@ -61,8 +68,9 @@ export function chainBudgets(rows: Row[], actions: number, curves: ChainCurves =
     const sum = (f: (r: Row) => number) => steps.reduce((s, r) => s + f(r), 0);
     const M = num(first.M);
     const eps = (r: Row) => curves.epsilonK({ tauNext: num(r.tauNext), betaK: num(r.lambda), improveRootMse: Math.sqrt(num(r.improveMse)), evalRootMse: Math.sqrt(num(r.evalMse)), phiStar: num(r.phiStar), psiStar: num(r.psiStar) });
-    const epsRev = (r: Row) => curves.epsilonPrimeKRevision({ tauNext: num(r.tauNext), actions, improveRootMse: Math.sqrt(num(r.improveMse)), varphiStar: num(r.varphiStar) });
-    const epsNeurips = (r: Row) => curves.epsilonPrimeK({ tauNext: num(r.tauNext), actions, improveMse: num(r.improveMse) });
+    // Young's ½E‖Δ‖²_∞ ≤ ½·Lemma 4.8 = ρ_k·ε'_k + M/λ_k² (NeurIPS ε'_k; ρ_k = 1 as printed).
+    const lemma48 = (r: Row, densityRatio: number) => 0.5 * curves.lemma48Bound({ tauNext: num(r.tauNext), betaK: num(r.lambda), actions, improveMse: num(r.improveMse), M, densityRatio });
+    const epsMeasure = (r: Row) => num(r.densityRatioMax) * curves.epsilonPrimeK({ tauNext: num(r.tauNext), actions, improveMse: num(r.improveMse) });
     const cb = chainBound({ klStar: rs.map((r) => num(r.klStar)), logPartition: steps.map((r) => num(r.logPartition)), stepError: steps.map((r) => num(r.stepError)), lambda: steps.map((r) => num(r.lambda)), gap: steps.map((r) => num(r.gap)), gamma });
     const mTerm = sum((r) => M / num(r.lambda) ** 2);
     const exact = first.variant === "exact-ppo";
@@ -70,11 +78,11 @@ export function chainBudgets(rows: Row[], actions: number, curves: ChainCurves =
       variant: String(first.variant), K, m: num(first.m), T: num(first.T), replica: num(first.replica),
       klStar0: num(first.klStar), klStarK: num(rs[K].klStar), logA: Math.log(actions),
       sumLogPartition: sum((r) => num(r.logPartition)), sumPinsker: sum((r) => num(r.logPartitionPinsker)), sumYoung: sum((r) => num(r.energyStepSq) / 2), sumHoeffding: sum((r) => num(r.logPartitionHoeffding)),
-      sumLemma48NeurIPS: exact ? NaN : sum(epsNeurips) + mTerm, sumLemma48Revision: exact ? NaN : sum(epsRev) + mTerm,
+      sumLemma48: exact ? NaN : sum((r) => lemma48(r, num(r.densityRatioMax))), sumLemma48NeurIPS: exact ? NaN : sum((r) => lemma48(r, 1)),
       sumStepError: sum((r) => num(r.stepError)), sumEpsilon: exact ? 0 : sum(eps),
       scale: (1 - gamma) * sum((r) => 1 / num(r.lambda)),
       numerator: cb.numerator, minGap: Math.min(...rs.map((r) => num(r.gap))), weightedGap: cb.weightedGap,
-      theoremNumerator: exact ? NaN : Math.log(actions) + mTerm + sum(eps) + sum(epsRev),
+      theoremNumerator: exact ? NaN : Math.log(actions) + mTerm + sum(eps) + sum(epsMeasure),
     };
   });
 }
@@ -85,27 +93,41 @@ export interface BudgetArm {
   budgets: ChainBudget[];
 }
 
-/** The terms of the budget in the order of the proof: [label, short label, measured, bound, how the bound is reached]. */
-function budgetLines(b: (f: (x: ChainBudget) => number) => number): [string, string, number, number, string][] {
+/** One term of the budget: its label, short label, measured value, the proof's bound, how it is reached, and the previous step of the chain it bounds (the measured term for the first step). */
+type BudgetLine = { term: string; short: string; measured: number; bound: number; how: string; previous: number; previousName: string };
+
+/** The terms of the budget in the order of the proof. */
+function budgetLines(b: (f: (x: ChainBudget) => number) => number): BudgetLine[] {
+  const logZ = b((x) => x.sumLogPartition), pinsker = b((x) => x.sumPinsker), young = b((x) => x.sumYoung);
+  const line = (term: string, short: string, measured: number, bound: number, how: string, previous = measured, previousName = "measured"): BudgetLine => ({ term, short, measured, bound, how, previous, previousName });
   return [
-    ["klStar_0", "klStar₀", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"],
-    ["−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"],
-    ["Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", b((x) => x.sumLogPartition), b((x) => x.sumPinsker), "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"],
-    ["Σ logPartition (Young step)", "ΣlogZ: Young", b((x) => x.sumLogPartition), b((x) => x.sumYoung), "Lemma 5.2 as printed: ½E‖Δ‖²∞"],
-    ["Σ logPartition (Lemma 4.8, as Thm 4.9 sums it)", "ΣlogZ: L. 4.8", b((x) => x.sumLogPartition), b((x) => x.sumLemma48Revision), "Σ(ε'_k + M/λ_k²) with the revision's ε'_k, as Thm 4.9 sums it"],
-    ["−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"],
-    ["right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"],
-    ["min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors"],
+    line("klStar_0", "klStar₀", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"),
+    line("−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"),
+    line("Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", logZ, pinsker, "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"),
+    line("Σ logPartition (Young step)", "ΣlogZ: Young", logZ, young, "Lemma 5.2 as printed: ½E‖Δ‖²∞", pinsker, "Pinsker step"),
+    line("Σ logPartition (Lemma 4.8, change of measure)", "ΣlogZ: L. 4.8", logZ, b((x) => x.sumLemma48), "½·Lemma 4.8 on Young's ½E‖Δ‖²∞: Σ(ρ_k·|A|τ⁻²ϵ² + M/λ_k²), ρ_k = max_s ν*/ν_k", young, "Young step"),
+    line("Σ logPartition (Lemma 4.8 as printed, ρ = 1)", "ΣlogZ: L. 4.8 printed", logZ, b((x) => x.sumLemma48NeurIPS), "the same without the change of measure (NeurIPS as printed; can fail, notebook 03)", young, "Young step"),
+    line("−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"),
+    line("right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"),
+    line("min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors", b((x) => x.weightedGap), "λ⁻¹-weighted gap (the data-driven bound)"),
   ];
 }
 
-/** Per arm and term: measured (mean over replicas), the proof's bound, and the orders of magnitude between them. */
+const decades = (bound: number, below: number) => (below > 0 && bound > 0 ? Math.log10(bound / below) : "");
+
+/**
+ * Per arm and term: measured (mean over replicas), the proof's bound, the orders of magnitude
+ * between them, and those between the bound and the previous step of the chain (what this
+ * inequality loses on its own: Young's over Pinsker's, Lemma 4.8's over Young's, …).
+ */
 export function budgetTable(arms: BudgetArm[]): Record<string, number | string>[] {
   return arms.flatMap((arm) => {
     const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
-    return budgetLines(b).map(([term, , measured, bound, how]) => ({
-      arm: arm.name, term, measured, bound, "bound is": how,
-      "log10(bound/measured)": measured > 0 && bound > 0 ? Math.log10(bound / measured) : "",
+    return budgetLines(b).map((l) => ({
+      arm: arm.name, term: l.term, measured: l.measured, bound: l.bound, "bound is": l.how,
+      "log10(bound/measured)": decades(l.bound, l.measured),
+      "previous step": l.previousName,
+      "log10(bound/previous step)": decades(l.bound, l.previous),
     }));
   });
 }
@@ -136,14 +158,14 @@ export function budgetFigure(arms: BudgetArm[], opts: { title: string; subtitle:
   arms.forEach((arm, p) => {
     const b = (f: (x: ChainBudget) => number) => mean(arm.budgets.map(f));
     const lines = budgetLines(b);
-    const labels = lines.map(([, short]) => short);
+    const labels = lines.map((l) => l.short);
     const suffix = p === 0 ? "" : String(p + 1);
     const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
     // Rounding zeros (exact PPO's stepError ~1e-16) would stretch the log axis over 15 decades: drawn at the floor.
-    const measured = lines.map(([, , v]) => (Math.abs(v) > 1e-9 ? Math.abs(v) : null));
-    const bounds = lines.map(([, , , v]) => (v > 0 && Number.isFinite(v) ? v : null));
+    const measured = lines.map((l) => (Math.abs(l.measured) > 1e-9 ? Math.abs(l.measured) : null));
+    const bounds = lines.map((l) => (l.bound > 0 && Number.isFinite(l.bound) ? l.bound : null));
     values.push(...[...measured, ...bounds].filter((v): v is number => v !== null));
-    traces.push({ type: "bar", name: "measured term (|·|; hatched: negative; absent: below 1e-9)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map(([, , v]) => (v < 0 ? "/" : "")) } }, legendgroup: "measured", showlegend: p === 0, ...axes });
+    traces.push({ type: "bar", name: "measured term (|·|; hatched: negative; absent: below 1e-9)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map((l) => (l.measured < 0 ? "/" : "")) } }, legendgroup: "measured", showlegend: p === 0, ...axes });
     traces.push({ type: "bar", name: "the proof's bound on it", x: labels, y: bounds, marker: { color: PALETTE[1] }, legendgroup: "bound", showlegend: p === 0, ...axes });
     const col = p % columns, row = Math.floor(p / columns);
     const x0 = col * (w + gapX), y1 = 1 - row * (h + gapY);
@@ -187,7 +209,11 @@ export interface RegimeSeries {
   width?: (K: number) => number;
 }
 
-/** Per series: each K's worst x of both solvers, the widths, and the label `seriesRegime` computes. */
+/**
+ * Per series: each K's worst x of both solvers, the widths, the inner MSEs' slopes in K against the
+ * rates Thm 4.9 needs, c, min T against 64/(1−γ)², R_f against R_Q, and the label `seriesRegime`
+ * computes from them (lib/ppo/regime.ts).
+ */
 export function regimeTable(series: RegimeSeries[]): Record<string, number | string>[] {
   return series.flatMap((s) => {
     const onSchedule = s.runs.filter((r) => r.variant !== "exact-ppo" && r.T === s.schedule.T(r.K) && (!s.width || r.m === s.width(r.K)));
@@ -197,14 +223,24 @@ export function regimeTable(series: RegimeSeries[]): Record<string, number | str
       const Ks = [...new Set(rs.map((r) => r.K))].sort((a, b) => a - b);
       if (Ks.length === 0) return [];
       const perK: RunConditioning[] = Ks.map((K) => {
-        const at = rs.filter((r) => r.K === K);
-        return { K, m: at[0].m, xCritic: Math.min(...at.map((r) => r.xCritic)), xActor: Math.min(...at.map((r) => r.xActor)) };
+        const at = rs.filter((r) => r.K === K).sort((a, b) => a.replica - b.replica);
+        return {
+          K, m: at[0].m, xCritic: Math.min(...at.map((r) => r.xCritic)), xActor: Math.min(...at.map((r) => r.xActor)),
+          improveMse: at.map((r) => r.improveMseMax), evalMse: at.map((r) => r.evalMseMax),
+          c: Math.max(...at.map((r) => r.stepSizeC)), T: at[0].T, gamma: at[0].gamma, radiusF: Math.min(...at.map((r) => r.radiusF)), radiusQ: Math.max(...at.map((r) => r.radiusQ)),
+        };
       });
-      const { label } = seriesRegime(perK);
+      const { label, actorRate, criticRate } = seriesRegime(perK);
+      const rate = (t: typeof actorRate) => (t ? `${t.slope.toFixed(2)} [${t.lo.toFixed(2)}, ${t.hi.toFixed(2)}] vs ${t.required}: ${t.passed ? "met" : "not met"}` : `untested (< ${MIN_HORIZONS_FOR_RATE} K)`);
+      const gamma = perK[0].gamma ?? NaN;
       return [{
         arm: s.arm, schedule: s.schedule.label, c: rs[0].stepSizeC, "m (by K)": perK.map((p) => p.m).join(", "), K: Ks.join(", "),
         "Alg. 3: min x per K": perK.map((p) => p.xCritic.toPrecision(2)).join(", "),
         "Alg. 2: min x per K": perK.map((p) => p.xActor.toPrecision(2)).join(", "),
+        "actor MSE slope in K (95%, residual t)": rate(actorRate),
+        "critic MSE slope in K (95%, residual t)": rate(criticRate),
+        "min T / (64/(1−γ)²)": (Math.min(...perK.map((p) => p.T ?? NaN)) * (1 - gamma) ** 2 / 64).toPrecision(3),
+        "R_f, R_Q": `${perK[0].radiusF}, ${perK[0].radiusQ}`,
         label,
       }];
     });

@@ -5,13 +5,13 @@
  * (lib/theory.ts), so a reader who replaces one redraws from cached rows.
  */
 import type { Row } from "../experiments/results-io";
-import { bootstrapSlopeInterval, fitPowerLaw, meanAndStandardError } from "../stats";
+import { bootstrapSlopeInterval, fitPowerLaw, independentBootstrapSlopeInterval, meanAndStandardError } from "../stats";
 import * as theory from "../theory";
 import { curveLabel } from "../theory";
 import { slowestX } from "../ppo/regime";
 import { bandSeries, curveTrace, Figure, logAxis, logLogFigure, mathLabel, PALETTE, powerOfTwoTicks, sideBySide, span, theoryTrace, Trace, withSubtitle } from "./figures";
 
-export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeKRevision" | "exactPpoHoeffdingBound">;
+export type ConvergenceCurves = Pick<typeof theory, "theorem49Bound" | "theorem49IdealBound" | "epsilonK" | "epsilonPrimeK" | "exactPpoHoeffdingBound">;
 
 /** One run (variant, K, m, T, replica and knobs): its gaps and the right sides that bound them. */
 export interface RunSummary {
@@ -31,7 +31,7 @@ export interface RunSummary {
   averageGap: number;
   /** The gap of π_0 (k = 0). */
   startGap: number;
-  /** Thm 4.9's right side with the measured errors, ε_k (Lemma 4.7, root-MSE) + ε'_k (the revision's, with the change of measure). NaN for exact PPO. */
+  /** Thm 4.9's right side with the measured errors, ε_k (Lemma 4.7, root-MSE) + ρ_k·ε'_k (the NeurIPS ε'_k = |A|τ⁻²ϵ² with the change of measure ρ_k = max_s ν*(s)/ν_k(s) its Lemma 4.8 needs; chain-figures.ts). NaN for exact PPO. */
   bound: number;
   /** Thm 4.9 with zero inner error. NaN for exact PPO (M needs a network). */
   idealBound: number;
@@ -50,6 +50,13 @@ export interface RunSummary {
   /** Those as x = η·λ·T (η = c·T^{−power}, the run's step size): the slowest direction's progress, lib/ppo/regime.ts. NaN for exact PPO. */
   xActor: number;
   xCritic: number;
+  /** max over k < K of Alg. 2's MSE (improveMse) and Alg. 3's (evalMse): the uniform bound Lemma 4.7's hypotheses ask at every k. NaN for exact PPO, or where a k < K has no record. */
+  improveMseMax: number;
+  evalMseMax: number;
+  /** γ, R_f and R_Q as recorded: the theorem's conditions T ≥ 64/(1−γ)² and R_f ≥ R_Q (lib/ppo/regime.ts). */
+  gamma: number;
+  radiusF: number;
+  radiusQ: number;
 }
 
 const num = (v: unknown) => (typeof v === "number" ? v : NaN);
@@ -80,7 +87,7 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       const tauNext = num(r.tauNext);
       const improveRootMse = Math.sqrt(num(r.improveMse));
       sumEps += curves.epsilonK({ tauNext, betaK: bK, improveRootMse, evalRootMse: Math.sqrt(num(r.evalMse)), phiStar: num(r.phiStar), psiStar: num(r.psiStar) });
-      sumEps += curves.epsilonPrimeKRevision({ tauNext, actions, improveRootMse, varphiStar: num(r.varphiStar) });
+      sumEps += num(r.densityRatioMax) * curves.epsilonPrimeK({ tauNext, actions, improveMse: num(r.improveMse) });
     }
     const M = num(first.M);
     const exact = first.variant === "exact-ppo";
@@ -88,7 +95,13 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       const v = steps.map((r) => num(r[col])).filter(Number.isFinite);
       return v.length > 0 ? mean(v) : NaN;
     };
-    const minOf = (col: string) => Math.min(...rs.map((r) => num(r[col])).filter(Number.isFinite));
+    // Over every k < K, or NaN: a blank or missing k must not leave the min (or max) to the k that remain, nor an empty list give ±∞.
+    const allSteps = (col: string) => {
+      const v = steps.map((r) => num(r[col]));
+      return steps.length === K && K > 0 && v.every(Number.isFinite) ? v : null;
+    };
+    const minOf = (col: string) => { const v = allSteps(col); return v ? Math.min(...v) : NaN; };
+    const maxOf = (col: string) => { const v = allSteps(col); return v ? Math.max(...v) : NaN; };
     const gaps = rs.map((r) => num(r.gap));
     const stepSize = { c: num(first.stepSizeC), power: num(first.stepSizePower) };
     return {
@@ -108,6 +121,9 @@ export function summariseRuns(rows: Row[], actions: number, curves: ConvergenceC
       tdLambdaMinRe: exact ? NaN : minOf("tdLambdaMinReK"),
       xActor: exact ? NaN : slowestX(minOf("ntkLambdaMinK"), num(first.T), stepSize),
       xCritic: exact ? NaN : slowestX(minOf("tdLambdaMinReK"), num(first.T), stepSize),
+      improveMseMax: exact ? NaN : maxOf("improveMse"),
+      evalMseMax: exact ? NaN : maxOf("evalMse"),
+      gamma, radiusF: num(first.radiusF), radiusQ: num(first.radiusQ),
     };
   });
 }
@@ -145,12 +161,43 @@ export interface Schedule {
   fitFromK?: number;
 }
 
-/** One series of `horizonFigure`: its mean points, the K the slope is fitted over, and the slope with its replica-bootstrap 95% interval. */
+/** A log-log slope in K with its 95% interval: the union of the replica bootstrap's and least squares' residual-t one (each given too). */
+export interface SlopeInterval {
+  slope: number;
+  lo: number;
+  hi: number;
+  bootstrap?: { lo: number; hi: number };
+  residual?: { lo: number; hi: number };
+}
+
+/** Fewer K, or fewer replicas at some K, than these give no slope interval (two points fit any power law; a percentile bootstrap on a few replicas is too narrow). */
+export const SLOPE_MIN_K = 3;
+export const SLOPE_MIN_REPLICAS = 8;
+
+/**
+ * The slope of mean y against K (`perK[i]`: the replicas' y at Ks[i]) with a 95% interval that
+ * admits a misfitting power law: the union of the replica bootstrap (`paired`: the same replica
+ * index shares α(0) and samples across K, resampled jointly; otherwise each K resampled on its own)
+ * and Student's t on the least-squares residuals of the means, which widens when the power law
+ * misfits while the bootstrap stays tight. Null with fewer than SLOPE_MIN_K horizons or
+ * SLOPE_MIN_REPLICAS replicas at some K.
+ */
+export function slopeInterval(Ks: number[], perK: number[][], opts: { paired: boolean }): SlopeInterval | null {
+  if (Ks.length < SLOPE_MIN_K || perK.some((v) => v.length < SLOPE_MIN_REPLICAS)) return null;
+  const means = perK.map((v) => v.reduce((s, y) => s + y, 0) / v.length);
+  const fit = fitPowerLaw(Ks, means);
+  const residual = { lo: fit.slope - fit.slopeCi95, hi: fit.slope + fit.slopeCi95 };
+  const pairable = opts.paired && perK.every((v) => v.length === perK[0].length);
+  const boot = pairable ? bootstrapSlopeInterval(Ks, perK) : independentBootstrapSlopeInterval(Ks, perK);
+  return { slope: fit.slope, lo: Math.min(boot.lo, residual.lo), hi: Math.max(boot.hi, residual.hi), bootstrap: { lo: boot.lo, hi: boot.hi }, residual };
+}
+
+/** One series of `horizonFigure`: its mean points, the K the slope is fitted over, and the slope with its 95% interval (`slopeInterval`). */
 export interface HorizonSeries {
   label: string;
   points: Point[];
   fitFrom: number;
-  slope: { slope: number; lo: number; hi: number } | null;
+  slope: SlopeInterval | null;
 }
 
 /**
@@ -158,8 +205,9 @@ export interface HorizonSeries {
  * neural PPO with T growing with K (`schedules`) and with T fixed (`fixedT`, the plateau), for
  * one width. Slopes are fitted over the K whose T reaches Thm 4.6's threshold `minT` (points
  * below it are drawn, not fitted); a fixed T's over the larger half of the K, where a plateau
- * would show. The 95% intervals come from resampling replicas (the same
- * replicas run at every K: shared α(0)), `bootstrapSlopeInterval`. A c·K^{-1/2} guide
+ * would show. A schedule's 95% interval is `slopeInterval` (replica bootstrap, the same replicas
+ * at every K, joined with the residual-t interval; none with < 3 K or < 8 replicas); a fixed T's
+ * is the residual-t one alone. A c·K^{-1/2} guide
  * (`curves.horizonRate`) passes through exact PPO's first point: a slope to compare with, not a bound.
  */
 export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: Schedule[]; fixedT: number[]; minT: number; title: string; subtitle: string; curves?: Pick<typeof theory, "horizonRate">; quantity?: "minGap" | "finalGap" }): { figure: Figure; series: HorizonSeries[] } {
@@ -180,19 +228,19 @@ export function horizonFigure(runs: RunSummary[], opts: { m: number; schedules: 
     const points = pointsBy(sel, (r) => r.K, (r) => r[q]);
     const fitted = points.filter((p) => sp.T(p.x) >= opts.minT && p.x >= (sp.fitFromK ?? 0));
     let slope: HorizonSeries["slope"] = null;
-    if (sp.dash === "dot" && fitted.length >= 3) {
+    if (sp.dash === "dot" && fitted.length >= SLOPE_MIN_K) {
       // A fixed T over a few K: least squares on the means, whose residual-based interval widens when a power law misfits (replica resampling would not).
       const fit = fitPowerLaw(fitted.map((p) => p.x), fitted.map((p) => p.mean));
-      slope = { slope: fit.slope, lo: fit.slope - fit.slopeCi95, hi: fit.slope + fit.slopeCi95 };
-    } else if (sp.dash !== "dot" && fitted.length >= 2) {
+      slope = { slope: fit.slope, lo: fit.slope - fit.slopeCi95, hi: fit.slope + fit.slopeCi95, residual: { lo: fit.slope - fit.slopeCi95, hi: fit.slope + fit.slopeCi95 } };
+    } else if (sp.dash !== "dot") {
       const perK = fitted.map((p) => sel.filter((r) => r.K === p.x).sort((a, b) => a.replica - b.replica).map((r) => r[q]));
-      if (perK.every((v) => v.length === perK[0].length)) slope = bootstrapSlopeInterval(fitted.map((p) => p.x), perK);
+      slope = slopeInterval(fitted.map((p) => p.x), perK, { paired: true });
     }
     const fitFrom = fitted.length > 0 ? fitted[0].x : NaN;
     series.push({ label: `neural PPO, ${sp.label}`, points, fitFrom, slope });
     traces.push(...bandedTraces(`neural PPO, ${sp.label}${slope ? ` (slope ${slope.slope.toFixed(2)} [${slope.lo.toFixed(2)}, ${slope.hi.toFixed(2)}])` : ""}`, points, sp.color, { dash: sp.dash }));
   }
-  const exactFit = exactPoints.length >= 2 ? fitPowerLaw(exactPoints.map((p) => p.x), exactPoints.map((p) => p.mean)) : null;
+  const exactFit = exactPoints.length >= SLOPE_MIN_K ? fitPowerLaw(exactPoints.map((p) => p.x), exactPoints.map((p) => p.mean)) : null;
   series.unshift({ label: "exact PPO (m = ∞, exact Q)", points: exactPoints, fitFrom: exactPoints[0]?.x ?? NaN, slope: exactFit ? { slope: exactFit.slope, lo: exactFit.slope - exactFit.slopeCi95, hi: exactFit.slope + exactFit.slopeCi95 } : null });
   traces.unshift(...bandedTraces(`exact PPO (m = ∞, exact Q)${exactFit ? ` (slope ${exactFit.slope.toFixed(2)})` : ""}`, exactPoints, "#000000"));
   if (exactPoints.length > 0) {
@@ -291,7 +339,7 @@ export function ablationFigure(runs: RunSummary[], opts: { K: number; m: number;
 
 /**
  * Bounds against the data, per K: exact PPO's average gap with its Hoeffding bound, and neural
- * PPO's min-gap with Thm 4.9's right side from the measured errors (revision's ε'_k). The
+ * PPO's min-gap with Thm 4.9's right side from the measured errors (NeurIPS ε'_k with ρ_k). The
  * figure labels come from the curve functions, so replacing one in `curves` relabels it.
  */
 export function boundsFigure(runs: RunSummary[], opts: { title: string; subtitle: string; curves?: ConvergenceCurves }): Figure {
@@ -307,7 +355,7 @@ export function boundsFigure(runs: RunSummary[], opts: { title: string; subtitle
   if (neural.length > 0) {
     traces.push(...bandedTraces("neural PPO: average gap over k < K", pointsBy(neural, (r) => r.K, (r) => r.averageGap), PALETTE[0]));
     traces.push(...bandedTraces("neural PPO: min-gap", pointsBy(neural, (r) => r.K, (r) => r.minGap), PALETTE[0], { dash: "dot" }));
-    traces.push(...bandedTraces("neural PPO: Thm 4.9 on the min-gap, measured errors (revision's ε'<sub>k</sub>)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
+    traces.push(...bandedTraces("neural PPO: Thm 4.9 on the min-gap, measured errors (ε'<sub>k</sub> with the change of measure)", pointsBy(neural, (r) => r.K, (r) => r.bound), PALETTE[0], { dash: "dash" }));
     traces.push(...bandedTraces("Thm 4.9 with zero inner error", pointsBy(neural, (r) => r.K, (r) => r.idealBound), PALETTE[0], { dash: "longdash" }));
   }
   return withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "gap, and its upper bounds", traces, xValues: Ks }), opts.subtitle);
