@@ -23,8 +23,22 @@ test("the first progress line is drawn before any work, with its unit and the es
   } finally {
     process.stderr.write = write;
   }
-  assert.equal(lines.length, 1);
+  assert.equal(lines.length, 2);
   assert.match(lines[0], /0\/1\.60e\+16 width·steps \(0%\) .*ETA 3\.0 days \(estimated\)/);
+  assert.match(lines[1], /^note: convergence sweep is estimated at 3\.0 days .*`npm run sweep -- plan`/, "over an hour: the sweep runner is named");
+});
+
+test("a run estimated under an hour gets its progress line and no note", () => {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    progress("improvement sweep", 100, { unit: "width·steps", estimateSeconds: 3599 });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(lines.length, 1);
+  assert.doesNotMatch(lines.join(""), /npm run sweep/);
 });
 
 test("estimates: solver work counts replicas, widths, T, d and 2K solver calls per variant; over an hour names the sweep runner", () => {

@@ -9,9 +9,8 @@
 import { benchCase, BENCH_SETTINGS } from "../bench/workload";
 import { loadMdpInput } from "./mdp-input";
 import { runSolver } from "../solvers/solvers";
+import { LONG_RUN_SECONDS } from "../util/progress";
 
-/** A run estimated above this many seconds says so and names the sweep runner. */
-export const LONG_RUN_SECONDS = 3600;
 
 let rate: number | null = null;
 

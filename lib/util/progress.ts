@@ -37,6 +37,9 @@ function formatSeconds(s: number): string {
   return m < 60 ? `${m}m${Math.round(s - 60 * m)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
+/** A run estimated above this many seconds says so and names the sweep runner (here and in lib/experiments/estimate.ts). */
+export const LONG_RUN_SECONDS = 3600;
+
 export interface ProgressOptions {
   /** What is counted (e.g. "width·steps"), shown after the counts. */
   unit?: string;
@@ -78,6 +81,12 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
     }
   };
   draw(false);
+  // A long run says so once, in a line that stays (the bar is redrawn in place), and names the way to spread it.
+  if (opts.estimateSeconds !== undefined && opts.estimateSeconds > LONG_RUN_SECONDS) {
+    const note = `note: ${label} is estimated at ${formatSeconds(opts.estimateSeconds)} on one core of this machine; over an hour: split it into work units with \`npm run sweep -- plan\` and run them in parallel or on a Slurm cluster (README, "When it no longer fits on one machine")`;
+    if (display) console.log(note);
+    else process.stderr.write(`${note}\n`);
+  }
   return {
     tick(n = 1) {
       doneUnits += n;
