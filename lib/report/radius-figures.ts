@@ -211,7 +211,7 @@ export function outputGapTable(rows: OutputGapRow[]): Record<string, string | nu
 export function outputGapFindings(rows: OutputGapRow[], opts: { theorem: "4.5" | "4.6"; curves: SolverCurves; figure: string }): Finding[] {
   return rows.map((r) => ({
     statement: `Thm ${opts.theorem} (NeurIPS), ${r.arm}: linearisation gap at the solver's output θ̄ vs m`,
-    measured: `Σσ(u_θ̄ − u⁰_θ̄)² from ${r.average[0].mean.toExponential(2)} (m = ${r.widths[0]}) to ${r.average[r.average.length - 1].mean.toExponential(2)} (m = ${r.widths[r.widths.length - 1]}) at T = ${r.T}; at θ(T−1): ${r.last[0].mean.toExponential(2)} to ${r.last[r.last.length - 1].mean.toExponential(2)}${r.check ? `; worst held-out (mean − 1.96 s.e.)/(c·R̄³m^-1/2) ${r.check.worstRatio.toFixed(3)}` : ""}`,
+    measured: `Σσ(u_θ̄ − u⁰_θ̄)² from ${r.average[0].mean.toExponential(2)} (m = ${r.widths[0]}) to ${r.average[r.average.length - 1].mean.toExponential(2)} (m = ${r.widths[r.widths.length - 1]}) at T = ${r.T}; at θ(T−1): ${r.last[0].mean.toExponential(2)} to ${r.last[r.last.length - 1].mean.toExponential(2)}${r.check ? `; worst held-out (mean − t₀.₉₇₅(n−1)·s.e.)/(c·R̄³m^-1/2) ${r.check.worstRatio.toFixed(3)}` : ""}`,
     theory: `${curveLabel(opts.curves.linearisationBound)} with R the measured distance, c fitted on the smaller half of m`,
     ...(r.check ? { verdict: r.check.holds ? "holds (held out)" : "fails (held out)" } : {}),
     figure: opts.figure,
