@@ -228,10 +228,12 @@ async function shoot(page: any, path: string): Promise<void> {
 async function hoverFirstPoint(page: any): Promise<string> {
   const plot = page.locator(`${CURRENT} .jp-OutputArea-output .nppo-figure .js-plotly-plot`).first();
   if ((await plot.count()) === 0) return "";
-  await plot.scrollIntoViewIfNeeded();
+  // Centred, not merely in view: Notebook 7's sticky header covers the top edge of a plot scrolled just into view,
+  // where the first markers of a falling curve sit (notebooks 01/02's error-vs-T), so the mouse would land on the header.
+  await plot.evaluate((el: { scrollIntoView(options: object): void }) => el.scrollIntoView({ block: "center" }));
   const points = plot.locator(".scatterlayer path.point, .barlayer g.point path");
   const n = await points.count();
-  for (let i = 0; i < Math.min(n, 5); i++) {
+  for (let i = 0; i < Math.min(n, 20); i++) {
     const box = await points.nth(i).boundingBox();
     if (!box) continue;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
