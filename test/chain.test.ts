@@ -9,6 +9,7 @@ import { chainBound, chainStep, klStar } from "../lib/ppo/chain";
 import { exactPpo, exactPpoPropagation } from "../lib/ppo/exact-ppo";
 import { betaK } from "../lib/ppo/schedule";
 import { Rng } from "../lib/random";
+import { randomStep } from "./random-step";
 import { tempDir } from "./temp";
 
 const num = (v: unknown) => v as number;
@@ -114,13 +115,8 @@ test("chainStep on random energies: logPartition is E_ν*[KL(π_k‖π_k+1)], st
   const S = 3, A = 4;
   const mdp = { states: S, actions: A } as FiniteMdp;
   for (let c = 0; c < 300; c++) {
-    const scale = [0.1, 1, 10][c % 3];
-    const energyK = Float64Array.from({ length: S * A }, () => scale * rng.normal());
-    const energyNext = Float64Array.from({ length: S * A }, () => scale * rng.normal());
-    const q = Float64Array.from({ length: S * A }, () => rng.normal());
-    const piStar = energyPolicy(mdp, Float64Array.from({ length: S * A }, () => 3 * rng.normal()));
+    const { energyK, energyNext, q, piStar, lambda } = randomStep(rng, mdp, [0.1, 1, 10][c % 3]);
     const nuStar = new Float64Array([0.2, 0.3, 0.5]);
-    const lambda = 0.05 + rng.uniform();
     const a = chainStep(mdp, { energyK, energyNext, q, lambda, piStar, nuStar });
     const shifted = energyNext.map((e, j) => e + 7 * Math.floor(j / A));
     const b = chainStep(mdp, { energyK, energyNext: shifted, q, lambda, piStar, nuStar });

@@ -10,6 +10,7 @@ import { exactPpo, exactPpoPropagation } from "../lib/ppo/exact-ppo";
 import { lemma47, oneStepDescent } from "../lib/ppo/propagation";
 import { Rng } from "../lib/random";
 import * as theory from "../lib/theory";
+import { randomStep } from "./random-step";
 import { tempDir } from "./temp";
 
 const twoByTwo = { states: 2, actions: 2 } as FiniteMdp;
@@ -28,12 +29,7 @@ test("Lemma 5.2 per state: the left side is the KL difference, and the bound hol
   const S = 3, A = 4;
   const mdp = { states: S, actions: A } as FiniteMdp;
   for (let c = 0; c < 1000; c++) {
-    const scale = [0.1, 1, 10][c % 3];
-    const energyK = Float64Array.from({ length: S * A }, () => scale * rng.normal());
-    const energyNext = Float64Array.from({ length: S * A }, () => scale * rng.normal());
-    const q = Float64Array.from({ length: S * A }, () => rng.normal());
-    const piStar = energyPolicy(mdp, Float64Array.from({ length: S * A }, () => 3 * rng.normal()));
-    const lambda = 0.05 + rng.uniform();
+    const { energyK, energyNext, q, piStar, lambda } = randomStep(rng, mdp, [0.1, 1, 10][c % 3]);
     const { lhs, rhs } = oneStepDescent(mdp, { energyK, energyNext, q, lambda, piStar });
     const pK = energyPolicy(mdp, energyK);
     const pNext = energyPolicy(mdp, energyNext);
