@@ -232,6 +232,11 @@ test("budgetFigure draws, per arm, the measured term and its bound for each step
   assert.ok(Math.abs((measured.y[0] as number) - Math.log(3)) < 1e-12 && Math.abs((bound.y[0] as number) - Math.log(3)) < 1e-12);
   assert.equal(exactBound.y[4], null, "exact PPO has no network, so no Lemma 4.8 term");
   assert.equal(traces[2].xaxis, "x2");
+  for (const [axis, pair] of [["yaxis", traces.slice(0, 2)], ["yaxis2", traces.slice(2)]] as const) {
+    const ys = pair.flatMap((t) => t.y).filter((v): v is number => v !== null);
+    const [lo, hi] = (fig.layout[axis] as { range: number[] }).range;
+    assert.ok(10 ** lo <= Math.min(...ys) && 10 ** hi >= Math.max(...ys) && hi - lo <= Math.log10(Math.max(...ys) / Math.min(...ys)) + 2.4, `${axis}: its own range spans its own bars`);
+  }
   const conc = concentrabilityTable([{ name: "n", rows: res.rows.filter((r) => r.variant === "neural-ppo") }]);
   assert.ok(Number(conc[0]["max_k ψ*"]) >= Number(conc[0]["ψ* at π0"]));
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bandTrace, logLogFigure, logTicks, mathLabel, measuredBandTraces, settingsLine, smallMultiples, withAlpha, withSubtitle } from "../lib/report/figures";
+import { bandTrace, fitSubtitle, logLogFigure, logTicks, mathLabel, measuredBandTraces, settingsLine, smallMultiples, withAlpha, withSubtitle, wrapLines } from "../lib/report/figures";
 
 /** The labels of the ticks within [lo, hi]. */
 const shown = (t: { tickvals: number[]; ticktext: string[] }, lo: number, hi: number) => t.ticktext.filter((_, i) => t.tickvals[i] >= lo && t.tickvals[i] <= hi);
@@ -79,4 +79,24 @@ test("00-testbeds' settling verdict comes from the data: a radius still growing 
   // Flat on average but noisy replicas: the CI straddles the tolerance, so no verdict rather than "settles".
   const noisy = ms.flatMap((m) => [0, 1, 2].map((r) => ({ m, replica: r, radius: 2 * (1 + 0.3 * Math.sin(7 * m + 3 * r)) })));
   assert.equal(settlingCheck(noisy, "radius").verdict, "no verdict");
+});
+
+test("subtitles wrap at spaces to the figure's width, tags count as zero width, and wrapping twice changes nothing", () => {
+  const long = `${"word ".repeat(60).trim()}<br>short line`;
+  const lines = wrapLines(long, 400).split("<br>");
+  const maxChars = Math.floor((400 - 40) / 6.6);
+  assert.ok(lines.length > 3 && lines.every((l) => l.length <= maxChars), lines.join("|"));
+  assert.equal(lines[lines.length - 1], "short line");
+  assert.equal(lines.join(" ").replace(/ short line$/, ""), "word ".repeat(60).trim());
+  assert.equal(wrapLines("min<sub>k≤K</sub> gap", 400), "min<sub>k≤K</sub> gap");
+  assert.equal(wrapLines(`${"x".repeat(30)}<sub>${"y".repeat(30)}</sub>`, 400), `${"x".repeat(30)}<sub>${"y".repeat(30)}</sub>`, "tags add no width, and a word is never split");
+  const fig = withSubtitle(logLogFigure({ title: "t", xTitle: "x", yTitle: "y", traces: [], xValues: [2, 4] }), long);
+  const once = fitSubtitle(fig, 400);
+  const extraLines = lines.length - 2;
+  assert.equal(once.extraHeight, 18 * extraLines);
+  assert.equal((once.figure.layout.margin as { t: number }).t, (fig.layout.margin as { t: number }).t + 18 * extraLines);
+  const twice = fitSubtitle(once.figure, 400);
+  assert.equal(twice.extraHeight, 0);
+  assert.deepEqual(twice.figure, once.figure);
+  assert.equal(fitSubtitle(fig, 5000).figure, fig, "a subtitle that fits is left alone");
 });

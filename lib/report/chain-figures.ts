@@ -139,7 +139,6 @@ export function budgetTable(arms: BudgetArm[]): Record<string, number | string>[
  */
 export function budgetFigure(arms: BudgetArm[], opts: { title: string; subtitle: string }): Figure {
   const traces: Trace[] = [];
-  const values: number[] = [];
   const columns = Math.min(3, arms.length);
   const rows = Math.ceil(arms.length / columns);
   const layout: Record<string, unknown> = {
@@ -164,17 +163,17 @@ export function budgetFigure(arms: BudgetArm[], opts: { title: string; subtitle:
     // Rounding zeros (exact PPO's stepError ~1e-16) would stretch the log axis over 15 decades: drawn at the floor.
     const measured = lines.map((l) => (Math.abs(l.measured) > 1e-9 ? Math.abs(l.measured) : null));
     const bounds = lines.map((l) => (l.bound > 0 && Number.isFinite(l.bound) ? l.bound : null));
-    values.push(...[...measured, ...bounds].filter((v): v is number => v !== null));
+    const panelValues = [...measured, ...bounds].filter((v): v is number => v !== null && v > 0 && Number.isFinite(v));
     traces.push({ type: "bar", name: "measured term (|·|; hatched: negative; absent: below 1e-9)", x: labels, y: measured, marker: { color: PALETTE[0], pattern: { shape: lines.map((l) => (l.measured < 0 ? "/" : "")) } }, legendgroup: "measured", showlegend: p === 0, ...axes });
     traces.push({ type: "bar", name: "the proof's bound on it", x: labels, y: bounds, marker: { color: PALETTE[1] }, legendgroup: "bound", showlegend: p === 0, ...axes });
     const col = p % columns, row = Math.floor(p / columns);
     const x0 = col * (w + gapX), y1 = 1 - row * (h + gapY);
     layout[`xaxis${suffix}`] = { domain: [x0, x0 + w], anchor: `y${suffix}`, tickangle: -35, tickfont: { size: 11 } };
-    layout[`yaxis${suffix}`] = { domain: [y1 - h, y1], anchor: `x${suffix}`, type: "log", exponentformat: "power", ...(col === 0 ? { title: { text: "value" } } : {}), ...(p > 0 ? { matches: "y" } : {}) };
+    // Each panel its own decades: one shared axis let the cautionary arm's 10²⁵ flatten every other arm's terms.
+    const range = [Math.floor(Math.log10(Math.min(...panelValues))) - 0.2, Math.ceil(Math.log10(Math.max(...panelValues))) + 0.2];
+    layout[`yaxis${suffix}`] = { domain: [y1 - h, y1], anchor: `x${suffix}`, type: "log", exponentformat: "power", range, ...(col === 0 ? { title: { text: "value" } } : {}) };
     (layout.annotations as Record<string, unknown>[]).push({ text: `<b>${arm.name}</b>`, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1 + 0.01, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
   });
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  (layout.yaxis as Record<string, unknown>).range = [Math.floor(Math.log10(Math.min(...positive))) - 0.2, Math.ceil(Math.log10(Math.max(...positive))) + 0.2];
   return withSubtitle({ data: traces, layout }, opts.subtitle);
 }
 

@@ -17,7 +17,7 @@ import { dirname, extname, join, relative, sep } from "node:path";
 import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../util/paths";
 import { userPath } from "../util/paths";
-import type { Figure } from "./figures";
+import { fitSubtitle, type Figure } from "./figures";
 import { figuresDir, SCRATCH_FIGURES_DIR } from "./output-files";
 import { writeFigureProvenance } from "./provenance-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
@@ -133,10 +133,15 @@ function figureTitle(figure: Figure): string {
   return typeof t === "string" ? t : t?.text ?? "figure";
 }
 
-/** Pixel size: as asked, else the figure's own layout size, else 820 × 520. */
-function figureSize(figure: Figure, opts: { width?: number; height?: number }): { width: number; height: number } {
+/**
+ * Pixel size: as asked, else the figure's own layout size, else 820 × 520; and the figure with
+ * its subtitle wrapped to that width, taller by the lines the wrapping added (fitSubtitle).
+ */
+function fitted(figure: Figure, opts: { width?: number; height?: number }): { figure: Figure; width: number; height: number } {
   const own = (v: unknown) => (typeof v === "number" ? v : undefined);
-  return { width: opts.width ?? own(figure.layout.width) ?? 820, height: opts.height ?? own(figure.layout.height) ?? 520 };
+  const width = opts.width ?? own(figure.layout.width) ?? 820;
+  const fit = fitSubtitle(figure, width);
+  return { figure: fit.figure, width, height: (opts.height ?? own(figure.layout.height) ?? 520) + fit.extraHeight };
 }
 
 /**
@@ -147,8 +152,8 @@ function figureSize(figure: Figure, opts: { width?: number; height?: number }): 
  * (output-files.ts: scratch/figures/ by default, figures/ only for `npm run reproduce` at
  * paper scale, nowhere under NPPO_WRITE_FILES=none).
  */
-export async function showFigure(figure: Figure, opts: { name?: string; width?: number; height?: number; curves?: Record<string, unknown> } = {}): Promise<void> {
-  const { width, height } = figureSize(figure, opts);
+export async function showFigure(original: Figure, opts: { name?: string; width?: number; height?: number; curves?: Record<string, unknown> } = {}): Promise<void> {
+  const { figure, width, height } = fitted(original, opts);
   const exporter = await staticExporter();
   const png = exporter ? await exporter.png(figure, width, height, 1) : null;
   const dir = figuresDir();
@@ -169,8 +174,8 @@ export async function showFigure(figure: Figure, opts: { name?: string; width?: 
  * pixel size, as the committed figures) or an .svg; a relative path is from the repository
  * root, as every path a user types (lib/util/paths.ts). Needs Chromium (static-image.ts).
  */
-export async function saveFigure(figure: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
-  const { width, height } = figureSize(figure, opts);
+export async function saveFigure(original: Figure, path: string, opts: { width?: number; height?: number } = {}): Promise<void> {
+  const { figure, width, height } = fitted(original, opts);
   const format = extname(path).toLowerCase();
   if (format !== ".png" && format !== ".svg") throw new RangeError(`saveFigure: path must end in .png or .svg, got ${JSON.stringify(path)}`);
   const exporter = await staticExporter();

@@ -197,6 +197,54 @@ export function withSubtitle(figure: Figure, subtitle: string): Figure {
   };
 }
 
+/** Pixels per character of a 12 px subtitle (Helvetica/Arial average, with room for wide glyphs). */
+const SUBTITLE_PX_PER_CHAR = 6.6;
+
+/**
+ * Lines (split at <br>) broken at spaces so that none is wider than `width` px: plotly does not
+ * wrap a subtitle, and a long line ran off both edges of the figure. Tags (<sub>, <sup>) count
+ * as zero width and are never split; a word longer than a line stays whole.
+ */
+export function wrapLines(text: string, width: number): string {
+  const maxChars = Math.max(20, Math.floor((width - 40) / SUBTITLE_PX_PER_CHAR));
+  const visible = (t: string) => t.replace(/<[^>]*>/g, "").length;
+  return text
+    .split("<br>")
+    .map((line) => {
+      const out: string[] = [];
+      let current = "";
+      for (const word of line.split(" ")) {
+        const next = current === "" ? word : `${current} ${word}`;
+        if (current !== "" && visible(next) > maxChars) {
+          out.push(current);
+          current = word;
+        } else current = next;
+      }
+      out.push(current);
+      return out.join("<br>");
+    })
+    .join("<br>");
+}
+
+/**
+ * The figure with its subtitle wrapped to `width` px (wrapLines) and 18 px more top margin per
+ * line the wrapping added; `extraHeight` is that amount, for a caller that fixes the height.
+ * Wrapping an already wrapped figure changes nothing.
+ */
+export function fitSubtitle(figure: Figure, width: number): { figure: Figure; extraHeight: number } {
+  const title = figure.layout.title as { subtitle?: { text?: string } } | undefined;
+  const text = title?.subtitle?.text;
+  if (!text) return { figure, extraHeight: 0 };
+  const wrapped = wrapLines(text, width);
+  const extraHeight = 18 * (wrapped.split("<br>").length - text.split("<br>").length);
+  if (extraHeight === 0) return { figure, extraHeight };
+  const margin = (figure.layout.margin as Record<string, number> | undefined) ?? {};
+  return {
+    figure: { ...figure, layout: { ...figure.layout, title: { ...title, subtitle: { ...title!.subtitle, text: wrapped } }, margin: { ...margin, t: (margin.t ?? 100) + extraHeight } } },
+    extraHeight,
+  };
+}
+
 /** `color` (#rrggbb) with transparency `alpha`. */
 export function withAlpha(color: string, alpha: number): string {
   if (!/^#[0-9a-fA-F]{6}$/.test(String(color))) throw new RangeError(`color must be "#rrggbb", got ${JSON.stringify(color)}`);
