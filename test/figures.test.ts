@@ -99,4 +99,9 @@ test("subtitles wrap at spaces to the figure's width, tags count as zero width, 
   assert.equal(twice.extraHeight, 0);
   assert.deepEqual(twice.figure, once.figure);
   assert.equal(fitSubtitle(fig, 5000).figure, fig, "a subtitle that fits is left alone");
+  const longTitle = withSubtitle(logLogFigure({ title: "a long title ".repeat(12).trim(), xTitle: "x", yTitle: "y", traces: [], xValues: [2, 4] }), "s");
+  const titled = fitSubtitle(longTitle, 820);
+  const titleLines = String((titled.figure.layout.title as { text: string }).text).split("<br>");
+  assert.ok(titleLines.length >= 2 && titleLines.every((l) => l.length <= Math.floor((820 - 40) / 9.8)));
+  assert.equal(titled.extraHeight, 24 * (titleLines.length - 1));
 });

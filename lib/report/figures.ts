@@ -197,16 +197,17 @@ export function withSubtitle(figure: Figure, subtitle: string): Figure {
   };
 }
 
-/** Pixels per character of a 12 px subtitle (Helvetica/Arial average, with room for wide glyphs). */
+/** Pixels per character of a 12 px subtitle and of plotly's ~18 px title (Helvetica/Arial average, with room for wide glyphs). */
 const SUBTITLE_PX_PER_CHAR = 6.6;
+const TITLE_PX_PER_CHAR = 9.8;
 
 /**
  * Lines (split at <br>) broken at spaces so that none is wider than `width` px: plotly does not
  * wrap a subtitle, and a long line ran off both edges of the figure. Tags (<sub>, <sup>) count
  * as zero width and are never split; a word longer than a line stays whole.
  */
-export function wrapLines(text: string, width: number): string {
-  const maxChars = Math.max(20, Math.floor((width - 40) / SUBTITLE_PX_PER_CHAR));
+export function wrapLines(text: string, width: number, pxPerChar = SUBTITLE_PX_PER_CHAR): string {
+  const maxChars = Math.max(20, Math.floor((width - 40) / pxPerChar));
   const visible = (t: string) => t.replace(/<[^>]*>/g, "").length;
   return text
     .split("<br>")
@@ -227,22 +228,21 @@ export function wrapLines(text: string, width: number): string {
 }
 
 /**
- * The figure with its subtitle wrapped to `width` px (wrapLines) and 18 px more top margin per
- * line the wrapping added; `extraHeight` is that amount, for a caller that fixes the height.
- * Wrapping an already wrapped figure changes nothing.
+ * The figure with its title and subtitle wrapped to `width` px (wrapLines) and more top margin
+ * per line the wrapping added (24 px a title line, 18 px a subtitle line); `extraHeight` is that
+ * amount, for a caller that fixes the height. Wrapping an already wrapped figure changes nothing.
  */
 export function fitSubtitle(figure: Figure, width: number): { figure: Figure; extraHeight: number } {
-  const title = figure.layout.title as { subtitle?: { text?: string } } | undefined;
-  const text = title?.subtitle?.text;
-  if (!text) return { figure, extraHeight: 0 };
-  const wrapped = wrapLines(text, width);
-  const extraHeight = 18 * (wrapped.split("<br>").length - text.split("<br>").length);
+  const title = figure.layout.title as { text?: string; subtitle?: { text?: string } } | string | undefined;
+  if (title === undefined || typeof title === "string") return { figure, extraHeight: 0 };
+  const lines = (t: string | undefined) => (t ? t.split("<br>").length : 0);
+  const text = title.text && wrapLines(title.text, width, TITLE_PX_PER_CHAR);
+  const sub = title.subtitle?.text && wrapLines(title.subtitle.text, width);
+  const extraHeight = 24 * (lines(text) - lines(title.text)) + 18 * (lines(sub) - lines(title.subtitle?.text));
   if (extraHeight === 0) return { figure, extraHeight };
   const margin = (figure.layout.margin as Record<string, number> | undefined) ?? {};
-  return {
-    figure: { ...figure, layout: { ...figure.layout, title: { ...title, subtitle: { ...title!.subtitle, text: wrapped } }, margin: { ...margin, t: (margin.t ?? 100) + extraHeight } } },
-    extraHeight,
-  };
+  const wrappedTitle = { ...title, ...(text ? { text } : {}), ...(sub ? { subtitle: { ...title.subtitle, text: sub } } : {}) };
+  return { figure: { ...figure, layout: { ...figure.layout, title: wrappedTitle, margin: { ...margin, t: (margin.t ?? 100) + extraHeight } } }, extraHeight };
 }
 
 /** `color` (#rrggbb) with transparency `alpha`. */
