@@ -179,17 +179,32 @@ test("exact PMD with growing steps η_k = η_0·γ^{−k}: the gap is non-increa
   assert.throws(() => exactPmdGrowingSteps(mdp, { eta0: 0, horizon: 2, nuStar: opt.nu, lStar }), /eta0/);
 });
 
-test("clusterBootstrapMeanInterval: clusters resampled whole (wider than treating items as independent when clusters are correlated)", async () => {
-  const { clusterBootstrapMeanInterval } = await import("../lib/stats");
-  const rng = Rng.fromSeed(8);
+test("clusterTMeanInterval: t over cluster means, by hand on three clusters; wider with a Bonferroni coverage; covers a known mean at about its rate", async () => {
+  const { clusterTMeanInterval, tQuantileTwoSided } = await import("../lib/stats");
+  // Cluster means 1, 2, 6: mean 3, sd √7, s.e. √(7/3), t_2 quantile 4.302653.
+  const hand = clusterTMeanInterval([{ cluster: "a", value: 0 }, { cluster: "a", value: 2 }, { cluster: "b", value: 2 }, { cluster: "c", value: 6 }]);
+  assert.equal(hand.clusters, 3);
+  assert.ok(Math.abs(hand.mean - 3) < 1e-12 && Math.abs(hand.hi - 3 - 4.302653 * Math.sqrt(7 / 3)) < 1e-5, JSON.stringify(hand));
+  const bonf = clusterTMeanInterval([{ cluster: "a", value: 1 }, { cluster: "b", value: 2 }, { cluster: "c", value: 6 }], 1 - 0.05 / 12);
+  assert.ok(bonf.hi - bonf.lo > hand.hi - hand.lo && Math.abs((bonf.hi - bonf.mean) / (hand.hi - hand.mean) - tQuantileTwoSided(1 - 0.05 / 12, 2) / 4.302653) < 1e-6);
+  const rng = Rng.fromSeed(21);
+  let covered = 0;
+  const trials = 400;
+  for (let t = 0; t < trials; t++) {
+    const items: { cluster: number; value: number }[] = [];
+    for (let c = 0; c < 8; c++) { const shift = rng.normal(); for (let j = 0; j < 4; j++) items.push({ cluster: c, value: shift + 0.1 * rng.normal() }); }
+    const ci = clusterTMeanInterval(items);
+    if (ci.lo <= 0 && 0 <= ci.hi) covered++;
+  }
+  // 95% nominal; 400 trials give a binomial s.e. of 1.1%.
+  assert.ok(covered / trials > 0.91 && covered / trials < 0.99, `coverage ${covered / trials}`);
+  // Correlated clusters: wider than treating the items as independent.
   const items: { cluster: number; value: number }[] = [];
   for (let c = 0; c < 12; c++) { const shift = rng.normal(); for (let j = 0; j < 4; j++) items.push({ cluster: c, value: shift + 0.1 * rng.normal() }); }
-  const clustered = clusterBootstrapMeanInterval(items);
-  const naive = clusterBootstrapMeanInterval(items.map((it, i) => ({ cluster: i, value: it.value })));
+  const clustered = clusterTMeanInterval(items);
+  const naive = clusterTMeanInterval(items.map((it, i) => ({ cluster: i, value: it.value })));
   assert.equal(clustered.clusters, 12);
-  assert.ok(Math.abs(clustered.mean - naive.mean) < 1e-12);
-  assert.ok(clustered.hi - clustered.lo > 1.5 * (naive.hi - naive.lo), `${clustered.hi - clustered.lo} vs ${naive.hi - naive.lo}`);
-  assert.ok(clustered.lo <= clustered.mean && clustered.mean <= clustered.hi);
+  assert.ok(Math.abs(clustered.mean - naive.mean) < 1e-12 && clustered.hi - clustered.lo > 1.5 * (naive.hi - naive.lo));
 });
 
 test("chainBudgets and regimeTable from real rows: the budget's right side over (1−γ)Σλ⁻¹ is the λ⁻¹-weighted gap, bounds sit above their terms; cachedConvergence finds only what was computed", async () => {
@@ -239,4 +254,23 @@ test("budgetFigure draws, per arm, the measured term and its bound for each step
   }
   const conc = concentrabilityTable([{ name: "n", rows: res.rows.filter((r) => r.variant === "neural-ppo") }]);
   assert.ok(Number(conc[0]["max_k ψ*"]) >= Number(conc[0]["ψ* at π0"]));
+});
+
+test("widthFigure: per width the min gap (left) and its ratio to exact PPO's at the same K (right); the diagonal dashed in both", async () => {
+  const { widthFigure } = await import("../lib/report/chain-figures");
+  type Summary = import("../lib/report/convergence-figures").RunSummary;
+  const T = (K: number) => 1024 * K * K;
+  const exact = [2, 4, 8].map((K) => ({ variant: "exact-ppo", K, T: T(K), m: 0, replica: 0, minGap: 0.1 / K }) as unknown as Summary);
+  const runs: Summary[] = [];
+  for (const m of [64, 256]) for (const K of [2, 4, 8]) for (const replica of [0, 1]) runs.push({ variant: "neural-ppo", K, T: T(K), m, replica, minGap: (0.1 / K) * (1 + m / 1024 + replica / 100) } as unknown as Summary);
+  const fig = widthFigure(runs, { schedule: { label: "q", T }, exact, title: "t", subtitle: "s", slopes: new Map(), diagonal: { label: "m = 16K²", m: (K) => (K === 2 ? 64 : 256) } });
+  const traces = fig.data as { name: string; x: number[]; y: number[]; xaxis: string; line?: { dash?: string }; mode?: string }[];
+  const line = (name: string, axis: string) => traces.find((t) => t.name === name && t.xaxis === axis && t.mode?.includes("lines"))!;
+  const ratio256 = line("m = 256", "x2");
+  assert.deepEqual(ratio256.x, [2, 4, 8]);
+  for (const v of ratio256.y) assert.ok(Math.abs(v - (1 + 256 / 1024 + 0.005)) < 1e-12, String(v));
+  const diag = line("m = 16K²", "x2");
+  assert.ok(Math.abs(diag.y[0] - (1 + 64 / 1024 + 0.005)) < 1e-12 && Math.abs(diag.y[2] - (1 + 256 / 1024 + 0.005)) < 1e-12);
+  assert.equal(diag.line?.dash, "dash");
+  assert.ok(line("exact PPO", "x"), "exact PPO on the left panel");
 });

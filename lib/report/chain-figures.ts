@@ -10,10 +10,10 @@ import type { Row } from "../experiments/results-io";
 import { chainBound } from "../ppo/chain";
 import { MIN_HORIZONS_FOR_RATE, RunConditioning, seriesRegime } from "../ppo/regime";
 import * as theory from "../theory";
-import { clusterBootstrapMeanInterval } from "../stats";
+import { clusterTMeanInterval, median } from "../stats";
 import type { RunSummary, Schedule } from "./convergence-figures";
 import { bandedTraces, groupRuns, pointsBy } from "./convergence-figures";
-import { Figure, logLogFigure, PALETTE, sideBySide, Trace, withSubtitle } from "./figures";
+import { Figure, logLogFigure, logLogPanels, PALETTE, sideBySide, Trace, withSubtitle } from "./figures";
 
 export type ChainCurves = Pick<typeof theory, "epsilonK" | "epsilonPrimeK" | "lemma48Bound">;
 
@@ -108,7 +108,7 @@ function budgetLines(b: (f: (x: ChainBudget) => number) => number): BudgetLine[]
     line("Σ logPartition (Lemma 4.8, change of measure)", "ΣlogZ: L. 4.8", logZ, b((x) => x.sumLemma48), "½·Lemma 4.8 on Young's ½E‖Δ‖²∞: Σ(ρ_k·|A|τ⁻²ϵ² + M/λ_k²), ρ_k = max_s ν*/ν_k", young, "Young step"),
     line("Σ logPartition (Lemma 4.8 as printed, ρ = 1)", "ΣlogZ: L. 4.8 printed", logZ, b((x) => x.sumLemma48NeurIPS), "the same without the change of measure (NeurIPS as printed; can fail, notebook 03)", young, "Young step"),
     line("−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"),
-    line("right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β"),
+    line("right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β²"),
     line("min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors", b((x) => x.weightedGap), "λ⁻¹-weighted gap (the data-driven bound)"),
   ];
 }
@@ -208,6 +208,9 @@ export interface RegimeSeries {
   width?: (K: number) => number;
 }
 
+/** x for a table: a λ_min at rounding level (|x| < 1e-9, possibly negative) as "≈0". */
+const xText = (x: number) => (Math.abs(x) < 1e-9 ? "≈0" : x.toPrecision(2));
+
 /**
  * Per series: each K's worst x of both solvers, the widths, the inner MSEs' slopes in K against the
  * rates Thm 4.9 needs, c, min T against 64/(1−γ)², R_f against R_Q, and the label `seriesRegime`
@@ -234,8 +237,8 @@ export function regimeTable(series: RegimeSeries[]): Record<string, number | str
       const gamma = perK[0].gamma ?? NaN;
       return [{
         arm: s.arm, schedule: s.schedule.label, c: rs[0].stepSizeC, "m (by K)": perK.map((p) => p.m).join(", "), K: Ks.join(", "),
-        "Alg. 3: min x per K": perK.map((p) => p.xCritic.toPrecision(2)).join(", "),
-        "Alg. 2: min x per K": perK.map((p) => p.xActor.toPrecision(2)).join(", "),
+        "Alg. 3: min x per K": perK.map((p) => xText(p.xCritic)).join(", "),
+        "Alg. 2: min x per K": perK.map((p) => xText(p.xActor)).join(", "),
         "actor MSE slope in K (95%, residual t)": rate(actorRate),
         "critic MSE slope in K (95%, residual t)": rate(criticRate),
         "min T / (64/(1−γ)²)": (Math.min(...perK.map((p) => p.T ?? NaN)) * (1 - gamma) ** 2 / 64).toPrecision(3),
@@ -247,23 +250,39 @@ export function regimeTable(series: RegimeSeries[]): Record<string, number | str
 }
 
 /**
- * min_k gap against K for each width on one schedule (log-log), exact PPO beside; slopes with
- * replica-bootstrap intervals are computed by the caller (`horizonFigure` machinery) and passed
- * in the legend. Returns the per-width points too.
+ * Two log-log panels over K on one schedule: min_k gap per width with exact PPO beside it (left),
+ * and the neural/exact min-gap ratio per width (right, 1 = exact PPO), where the widths' curves,
+ * too close to tell apart on the left, separate. `diagonal` (a width growing with K, m(K)) adds
+ * that series dashed to both. Slopes (with intervals, computed by the caller) go in the legend.
  */
-export function widthFigure(runs: RunSummary[], opts: { schedule: Schedule; exact: RunSummary[]; title: string; subtitle: string; slopes: Map<number, { slope: number; lo: number; hi: number } | null> }): Figure {
+export function widthFigure(runs: RunSummary[], opts: { schedule: Schedule; exact: RunSummary[]; title: string; subtitle: string; slopes: Map<number, { slope: number; lo: number; hi: number } | null>; diagonal?: { label: string; m: (K: number) => number } }): Figure {
   const neural = runs.filter((r) => r.variant === "neural-ppo" && r.T === opts.schedule.T(r.K));
   const widths = [...new Set(neural.map((r) => r.m))].sort((a, b) => a - b);
-  const traces: Trace[] = [...bandedTraces("exact PPO", pointsBy(opts.exact, (r) => r.K, (r) => r.minGap), "#000000")];
+  const exactAt = new Map(opts.exact.map((r) => [r.K, r.minGap]));
+  const ratio = (r: RunSummary) => r.minGap / exactAt.get(r.K)!;
+  const gaps: Trace[] = [...bandedTraces("exact PPO", pointsBy(opts.exact, (r) => r.K, (r) => r.minGap), "#000000", { legendgroup: "exact" })];
+  const ratios: Trace[] = [];
   widths.forEach((m, i) => {
     const s = opts.slopes.get(m);
-    traces.push(...bandedTraces(`m = ${m}${s ? ` (slope ${s.slope.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}])` : ""}`, pointsBy(neural.filter((r) => r.m === m), (r) => r.K, (r) => r.minGap), PALETTE[i % PALETTE.length]));
+    const at = neural.filter((r) => r.m === m);
+    const color = PALETTE[i % PALETTE.length];
+    gaps.push(...bandedTraces(`m = ${m}${s ? ` (slope ${s.slope.toFixed(2)} [${s.lo.toFixed(2)}, ${s.hi.toFixed(2)}])` : ""}`, pointsBy(at, (r) => r.K, (r) => r.minGap), color, { legendgroup: `m${m}` }));
+    ratios.push(...bandedTraces(`m = ${m}`, pointsBy(at.filter((r) => exactAt.has(r.K)), (r) => r.K, ratio), color, { legendgroup: `m${m}`, showlegend: false }));
   });
+  if (opts.diagonal) {
+    const d = opts.diagonal;
+    const on = neural.filter((r) => r.m === d.m(r.K));
+    gaps.push(...bandedTraces(d.label, pointsBy(on, (r) => r.K, (r) => r.minGap), "#777777", { dash: "dash", legendgroup: "diagonal" }));
+    ratios.push(...bandedTraces(d.label, pointsBy(on.filter((r) => exactAt.has(r.K)), (r) => r.K, ratio), "#777777", { dash: "dash", legendgroup: "diagonal", showlegend: false }));
+  }
   const Ks = [...new Set([...neural, ...opts.exact].map((r) => r.K))].sort((a, b) => a - b);
-  return withSubtitle(logLogFigure({ title: opts.title, xTitle: "horizon K", yTitle: "min<sub>k≤K</sub> gap", traces, xValues: Ks }), opts.subtitle);
+  ratios.push({ type: "scatter", mode: "lines", name: "ratio 1 (neural = exact)", x: [Ks[0], Ks[Ks.length - 1]], y: [1, 1], line: { color: "#000000", dash: "dot", width: 1 }, legendgroup: "exact", showlegend: false });
+  const figure = logLogPanels({ title: opts.title, subtitle: opts.subtitle, xTitle: "horizon K", yTitle: "min<sub>k≤K</sub> gap", xValues: Ks, shareY: false, panels: [{ title: "min gap", traces: gaps }, { title: "neural / exact PPO (1: equal)", traces: ratios }] });
+  figure.layout.yaxis2 = { ...(figure.layout.yaxis2 as object), title: { text: "min gap: neural / exact" } };
+  return figure;
 }
 
-/** neural/exact min-gap ratio against K per schedule (mean over replicas of neural min-gap / exact min-gap), with a cluster-respecting 95% interval over replicas. */
+/** neural/exact min-gap ratio against K per schedule (mean over replicas of neural min-gap / exact min-gap), with a 95% Student's t interval over replicas (one value per replica and K). */
 export function ratioFigure(series: { label: string; runs: RunSummary[]; T: (K: number) => number }[], exact: RunSummary[], opts: { m: number; title: string; subtitle: string }): { figure: Figure; table: Record<string, number | string>[] } {
   const exactAt = new Map(exact.map((r) => [r.K, r.minGap]));
   const traces: Trace[] = [];
@@ -273,8 +292,8 @@ export function ratioFigure(series: { label: string; runs: RunSummary[]; T: (K: 
     const pts = pointsBy(sel, (r) => r.K, (r) => r.minGap / exactAt.get(r.K)!);
     traces.push(...bandedTraces(s.label, pts, PALETTE[i % PALETTE.length]));
     for (const p of pts) {
-      const ci = clusterBootstrapMeanInterval(sel.filter((r) => r.K === p.x).map((r) => ({ cluster: r.replica, value: r.minGap / exactAt.get(r.K)! })));
-      table.push({ schedule: s.label, K: p.x, T: s.T(p.x), "neural/exact min gap": p.mean, "95% (bootstrap over replicas)": `[${ci.lo.toFixed(2)}, ${ci.hi.toFixed(2)}]` });
+      const ci = clusterTMeanInterval(sel.filter((r) => r.K === p.x).map((r) => ({ cluster: r.replica, value: r.minGap / exactAt.get(r.K)! })));
+      table.push({ schedule: s.label, K: p.x, T: s.T(p.x), "neural/exact min gap": p.mean, "95% (Student's t over replicas)": `[${ci.lo.toFixed(2)}, ${ci.hi.toFixed(2)}]` });
     }
   });
   const Ks = [...new Set(series.flatMap((s) => s.runs.map((r) => r.K)))].sort((a, b) => a - b);
@@ -291,7 +310,6 @@ export function ratioFigure(series: { label: string; runs: RunSummary[]; T: (K: 
 export function concentrabilityFigure(rows: Row[], opts: { title: string; subtitle: string }): Figure {
   const neural = rows.filter((r) => r.variant !== "exact-ppo");
   const widths = [...new Set(neural.map((r) => num(r.m)))].sort((a, b) => a - b);
-  const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]); };
   const traces: Trace[] = [];
   const cols: [string, string, string][] = [["psiStar", "ψ*<sub>k</sub>", "solid"], ["phiStar", "φ*<sub>k</sub>", "dash"], ["densityRatioMax", "max<sub>s</sub> ν*/ν<sub>k</sub>", "dot"]];
   widths.forEach((m, i) => {

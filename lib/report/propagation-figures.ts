@@ -7,6 +7,7 @@
  */
 import { CHECKS, PropagationRow, PropagationSummary } from "../experiments/propagation";
 import type { Row } from "../experiments/results-io";
+import { median } from "../stats";
 import { bandTrace, Figure, logTicks, mathLabel, Panel, PALETTE, powerOfTwoTicks, settingsLine, smallMultiples, Trace, withAlpha } from "./figures";
 
 /** Lowest ratio drawn: far enough below 1 to show any bound's slack, not so far that the region around 1 shrinks to nothing. */
@@ -14,8 +15,7 @@ const FLOOR = 1e-6;
 const CAN_FAIL = [PALETTE[1], PALETTE[3]];
 
 function quantiles(values: number[]): { median: number; lo: number; hi: number } {
-  const s = [...values].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], lo: s[0], hi: s[s.length - 1] };
+  return { median: median(values), lo: Math.min(...values), hi: Math.max(...values) };
 }
 
 interface Drawn {
