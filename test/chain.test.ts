@@ -224,7 +224,14 @@ test("chainBudgets and regimeTable from real rows: the budget's right side over 
     assert.ok(b.minGap <= b.weightedGap + 1e-12);
     assert.ok(b.sumLogPartition <= b.sumPinsker + 1e-12 && b.sumPinsker <= b.sumYoung + 1e-12 && b.sumLogPartition <= b.sumHoeffding + 1e-12);
     assert.ok(Math.abs(b.klStar0 - Math.log(3)) < 1e-12);
-    if (b.variant === "neural-ppo") assert.ok(-b.sumStepError <= b.sumEpsilon + 1e-12 && b.theoremNumerator / b.scale >= b.minGap);
+    if (b.variant === "neural-ppo") {
+      assert.ok(-b.sumStepError <= b.sumEpsilon + 1e-12 && b.theoremNumerator / b.scale >= b.minGap);
+      // Young's ½E‖Δ‖²∞ ≤ the measured split (Δ = Q_ω/λ + τ⁻¹g exactly, so this can fail only on a wrong record), and each share ≤ its Lemma 4.8 term.
+      const split = b.sumFitShare + b.sumCriticShare;
+      assert.ok(b.sumYoung <= split * (1 + 1e-9) && split <= b.sumLemma48 * (1 + 1e-9), `${b.sumYoung} ≤ ${split} ≤ ${b.sumLemma48}`);
+      assert.ok(Math.abs(b.sumFitBound + b.sumCriticBound - b.sumLemma48) < 1e-9 * b.sumLemma48, "the two Lemma 4.8 terms sum to its bound");
+      assert.ok(b.sumCriticShare <= b.sumCriticBound);
+    }
   }
   const table = regimeTable([{ arm: "smoke", schedule: { label: "T = 256", T: () => 256 }, runs: summariseRuns(res.rows, 3) }]);
   assert.equal(table.length, 1);
@@ -242,10 +249,10 @@ test("budgetFigure draws, per arm, the measured term and its bound for each step
   const traces = fig.data as { name: string; x: string[]; y: (number | null)[]; xaxis: string }[];
   assert.equal(traces.length, 4);
   const [measured, bound, , exactBound] = traces;
-  assert.equal(measured.x.length, 9);
+  assert.equal(measured.x.length, 12);
   assert.equal(bound.y[1], null, "−klStar_K has no bar: its bound is 0");
   assert.ok(Math.abs((measured.y[0] as number) - Math.log(3)) < 1e-12 && Math.abs((bound.y[0] as number) - Math.log(3)) < 1e-12);
-  assert.equal(exactBound.y[4], null, "exact PPO has no network, so no Lemma 4.8 term");
+  for (const i of [4, 5, 6, 7, 8]) assert.equal(exactBound.y[i], null, "exact PPO has no network, so no split and no Lemma 4.8 terms");
   assert.equal(traces[2].xaxis, "x2");
   for (const [axis, pair] of [["yaxis", traces.slice(0, 2)], ["yaxis2", traces.slice(2)]] as const) {
     const ys = pair.flatMap((t) => t.y).filter((v): v is number => v !== null);

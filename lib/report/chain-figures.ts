@@ -45,6 +45,15 @@ export interface ChainBudget {
   sumHoeffding: number;
   sumLemma48: number;
   sumLemma48NeurIPS: number;
+  /**
+   * Young's ½E‖Δ‖²_∞ split as Lemma 4.8's proof splits it, Δ_k = λ_k⁻¹Q_ω + τ_{k+1}⁻¹g (g Alg. 2's
+   * error): ½‖a + b‖² ≤ ‖a‖² + ‖b‖², with both shares measured, Σ E_ν*‖τ⁻¹g‖²_∞ (fit) and
+   * Σ E_ν*‖Q_ω/λ_k‖²_∞ (critic); Lemma 4.8 then bounds them by ρ_k|A|τ⁻²ϵ² and M/λ_k².
+   */
+  sumFitShare: number;
+  sumCriticShare: number;
+  sumFitBound: number;
+  sumCriticBound: number;
   /** Σ stepError_k, and Lemma 4.7's bound on −Σ stepError_k: Σ ε_k with root-MSE ϵ and the measured φ*_k, ψ*_k. */
   sumStepError: number;
   sumEpsilon: number;
@@ -79,6 +88,8 @@ export function chainBudgets(rows: Row[], actions: number, curves: ChainCurves =
       klStar0: num(first.klStar), klStarK: num(rs[K].klStar), logA: Math.log(actions),
       sumLogPartition: sum((r) => num(r.logPartition)), sumPinsker: sum((r) => num(r.logPartitionPinsker)), sumYoung: sum((r) => num(r.energyStepSq) / 2), sumHoeffding: sum((r) => num(r.logPartitionHoeffding)),
       sumLemma48: exact ? NaN : sum((r) => lemma48(r, num(r.densityRatioMax))), sumLemma48NeurIPS: exact ? NaN : sum((r) => lemma48(r, 1)),
+      sumFitShare: exact ? NaN : sum((r) => num(r.improveLinfSq)), sumCriticShare: exact ? NaN : sum((r) => num(r.criticSupSq) / num(r.lambda) ** 2),
+      sumFitBound: exact ? NaN : sum(epsMeasure), sumCriticBound: exact ? NaN : mTerm,
       sumStepError: sum((r) => num(r.stepError)), sumEpsilon: exact ? 0 : sum(eps),
       scale: (1 - gamma) * sum((r) => 1 / num(r.lambda)),
       numerator: cb.numerator, minGap: Math.min(...rs.map((r) => num(r.gap))), weightedGap: cb.weightedGap,
@@ -98,15 +109,18 @@ type BudgetLine = { term: string; short: string; measured: number; bound: number
 
 /** The terms of the budget in the order of the proof. */
 function budgetLines(b: (f: (x: ChainBudget) => number) => number): BudgetLine[] {
-  const logZ = b((x) => x.sumLogPartition), pinsker = b((x) => x.sumPinsker), young = b((x) => x.sumYoung);
+  const logZ = b((x) => x.sumLogPartition), pinsker = b((x) => x.sumPinsker), young = b((x) => x.sumYoung), split = b((x) => x.sumFitShare + x.sumCriticShare);
   const line = (term: string, short: string, measured: number, bound: number, how: string, previous = measured, previousName = "measured"): BudgetLine => ({ term, short, measured, bound, how, previous, previousName });
   return [
     line("klStar_0", "klStar₀", b((x) => x.klStar0), b((x) => x.logA), "log|A| (π* deterministic: equality)"),
     line("−klStar_K", "−klStar<sub>K</sub>", b((x) => -x.klStarK), 0, "0"),
     line("Σ logPartition (Pinsker step)", "ΣlogZ: Pinsker", logZ, pinsker, "Lemma 5.2, paper's form: ‖Δ‖∞·t − t²/2"),
     line("Σ logPartition (Young step)", "ΣlogZ: Young", logZ, young, "Lemma 5.2 as printed: ½E‖Δ‖²∞", pinsker, "Pinsker step"),
-    line("Σ logPartition (Lemma 4.8, change of measure)", "ΣlogZ: L. 4.8", logZ, b((x) => x.sumLemma48), "½·Lemma 4.8 on Young's ½E‖Δ‖²∞: Σ(ρ_k·|A|τ⁻²ϵ² + M/λ_k²), ρ_k = max_s ν*/ν_k", young, "Young step"),
-    line("Σ logPartition (Lemma 4.8 as printed, ρ = 1)", "ΣlogZ: L. 4.8 printed", logZ, b((x) => x.sumLemma48NeurIPS), "the same without the change of measure (NeurIPS as printed; can fail, notebook 03)", young, "Young step"),
+    line("Σ logPartition (split into measured shares)", "ΣlogZ: split", logZ, split, "½‖a + b‖²∞ ≤ ‖a‖²∞ + ‖b‖²∞ on Young's ½E‖Δ‖²∞, Δ = Q_ω/λ + τ⁻¹g: Σ(E‖τ⁻¹g‖²∞ + E‖Q_ω/λ‖²∞), both measured", young, "Young step"),
+    line("Σ logPartition (Lemma 4.8, change of measure)", "ΣlogZ: L. 4.8", logZ, b((x) => x.sumLemma48), "½·Lemma 4.8 on the split: Σ(ρ_k·|A|τ⁻²ϵ² + M/λ_k²), ρ_k = max_s ν*/ν_k", split, "split"),
+    line("Σ logPartition (Lemma 4.8 as printed, ρ = 1)", "ΣlogZ: L. 4.8 printed", logZ, b((x) => x.sumLemma48NeurIPS), "the same without the change of measure (NeurIPS as printed; can fail, notebook 03)", split, "split"),
+    line("fit share Σ E‖τ⁻¹g‖²∞ (Lemma 4.8's first term)", "fit share", b((x) => x.sumFitShare), b((x) => x.sumFitBound), "Σ ρ_k·|A|τ⁻²ϵ² (NeurIPS ε'_k with the change of measure)"),
+    line("critic share Σ E‖Q_ω/λ‖²∞ (Lemma 4.8's second term)", "critic share", b((x) => x.sumCriticShare), b((x) => x.sumCriticBound), "Σ M/λ_k², M = 2E max u²_α(0) + 2R_f²"),
     line("−Σ stepError (Lemma 4.7)", "−Σ stepErr: L. 4.7", b((x) => -x.sumStepError), b((x) => x.sumEpsilon), "Σ ε_k, root-MSE ϵ, measured φ*, ψ*"),
     line("right side", "right side", b((x) => x.numerator), b((x) => x.theoremNumerator), "Thm 4.9's numerator / β²"),
     line("min gap ≤ right side/((1−γ)Σλ⁻¹)", "min gap", b((x) => x.minGap), b((x) => x.theoremNumerator / x.scale), "Thm 4.9 with measured errors", b((x) => x.weightedGap), "λ⁻¹-weighted gap (the data-driven bound)"),
