@@ -58,8 +58,13 @@ function parseArgs(argv: string[]): Args {
   let plan: string | null = null;
   let units: number | null = null;
   const only: string[] = [];
+  const usage = "usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [--plan DIR [--units N]] [notebook.ipynb ...]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === "--help" || a === "-h") {
+      process.stdout.write(`${usage}\n(README: "Quick start" and "Reproducibility" say what each option does)\n`);
+      process.exit(0);
+    }
     if (a === "--scale" || a.startsWith("--scale=")) {
       scale = a === "--scale" ? argv[++i] ?? "" : a.slice(8);
       scaleField = "--scale";
@@ -89,7 +94,7 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a positive integer, got ${JSON.stringify(v)}`);
     }
     else if (a.endsWith(".ipynb")) only.push(resolve(a));
-    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (usage: reproduce [--scale smoke|paper] [--jobs N] [--shard i/n] [--merge dir ...] [--no-write] [--prune] [--plan DIR [--units N]] [notebook.ipynb ...])`);
+    else throw new ConfigError(`unknown argument ${JSON.stringify(a)} (${usage})`);
   }
   const parsed = parseScale(scale, scaleField);
   if (prune && (!write || parsed !== "paper" || only.length > 0 || shard)) throw new ConfigError("--prune needs a full paper-scale run that writes the notebooks (no --no-write, --scale smoke, --shard or notebook list)");

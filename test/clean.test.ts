@@ -73,8 +73,8 @@ test("stale locks are found and removed, live ones kept; npm run clean --dry-run
   assert.equal(bad.status, 2);
 });
 
-test("the reproduction takes a result merged into scratch/results/ into data/results/ under the same key, without computing", async () => {
-  const { runCached, resultKey, codeVersion } = await import("../lib/experiments/cache");
+test("the reproduction takes a result merged into scratch/results/ into data/results/ under the same key, without computing, whether it runs it (runCached) or only looks it up (findCached)", async () => {
+  const { findCached, runCached, resultKey, codeVersion } = await import("../lib/experiments/cache");
   const { initBackend } = await import("../lib/backend");
   const { writeFileAtomic } = await import("../lib/util/atomic-write");
   const { rmSync, readFileSync } = await import("node:fs");
@@ -93,6 +93,12 @@ test("the reproduction takes a result merged into scratch/results/ into data/res
     assert.equal(r.dir, join(COMMITTED_RESULTS_DIR, name, key));
     assert.equal(readFileSync(join(r.dir, "results.csv"), "utf8"), "a,b\n1,2\n");
     assert.deepEqual(r.rows, [{ a: 1, b: 2 }]);
+    // A result beyond a notebook's budget is only looked up: the same promotion.
+    rmSync(join(COMMITTED_RESULTS_DIR, name), { recursive: true, force: true });
+    assert.equal(await withEnv({ NPPO_RESULTS_DIR: undefined, NPPO_WRITE_FILES: "committed" }, () => findCached(id, { other: config.test }, backend)), null, "absent everywhere: null");
+    const found = await withEnv({ NPPO_RESULTS_DIR: undefined, NPPO_WRITE_FILES: "committed" }, () => findCached(id, config, backend));
+    assert.equal(found?.dir, join(COMMITTED_RESULTS_DIR, name, key));
+    assert.equal(readFileSync(join(COMMITTED_RESULTS_DIR, name, key, "results.csv"), "utf8"), "a,b\n1,2\n");
   } finally {
     rmSync(join(SCRATCH_RESULTS_DIR, name), { recursive: true, force: true });
     rmSync(join(COMMITTED_RESULTS_DIR, name), { recursive: true, force: true });

@@ -223,14 +223,39 @@ export async function withComputed<T>(computed: Computed, fn: () => Promise<T>):
   }
 }
 
+const isComplete = (d: string) => existsSync(join(d, "meta.json")) && existsSync(join(d, "results.csv"));
+
+/**
+ * When this process writes the committed record (the paper-scale reproduction), take a result
+ * merged or computed into scratch/results/ (work units, `npm run sweep`, the experiment CLI) into
+ * it: same key, same bytes; copied beside, then renamed into place. A no-op otherwise.
+ */
+function promoteScratchCopy(experiment: string, key: string): void {
+  const dir = join(COMMITTED_RESULTS_DIR, experiment, key);
+  const scratchCopy = join(SCRATCH_RESULTS_DIR, experiment, key);
+  if (resultsDir() !== COMMITTED_RESULTS_DIR || isComplete(dir) || !isComplete(scratchCopy)) return;
+  const tmp = `${dir}.promote-${process.pid}`;
+  mkdirSync(dirname(dir), { recursive: true });
+  rmSync(tmp, { recursive: true, force: true });
+  cpSync(scratchCopy, tmp, { recursive: true });
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!isComplete(dir)) throw e; // another kernel promoted it first
+  }
+}
+
 /**
  * The result of (experiment, config, backend) if it is in the cache, else null, computing
  * nothing: for runs beyond a notebook's budget, computed elsewhere (a sweep, a long local run)
  * and read when present. Looks where `runCached` looks: the given store, else the write store
- * and then the committed record.
+ * and then the committed record; the paper-scale reproduction first takes a scratch copy into
+ * the record, as `runCached` does.
  */
 export function findCached(id: ExperimentId, config: unknown, backend: BackendInfo, resultsDirectory?: string): CachedResult | null {
   const key = resultKey(id.name, config, id.usesBackend === false ? null : backend, codeVersion(id.module));
+  if (resultsDirectory === undefined) promoteScratchCopy(id.name, key);
   for (const root of resultsDirectory === undefined ? resultsReadDirs() : [resultsDirectory]) {
     const dir = join(root, id.name, key);
     if (existsSync(join(dir, "meta.json")) && existsSync(join(dir, "results.csv"))) return readResult(dir);
@@ -253,27 +278,12 @@ export async function runCached(
   const code = codeVersion(id.module);
   const key = resultKey(experiment, config, id.usesBackend === false ? null : backend, code);
   const dir = join(resultsDirectory ?? resultsDir(), experiment, key);
-  const complete = (d: string) => existsSync(join(d, "meta.json")) && existsSync(join(d, "results.csv"));
   // An explicit store is the only one; else the write store, then the committed record.
   for (const root of resultsDirectory === undefined ? resultsReadDirs().slice(1) : []) {
     const d = join(root, experiment, key);
-    if (complete(d)) return readResult(d);
+    if (isComplete(d)) return readResult(d);
   }
-  // The reproduction takes a result merged into scratch/results/ (work units, `npm run sweep`)
-  // into the record: same key, same bytes; copied beside, then renamed into place.
-  const scratchCopy = join(SCRATCH_RESULTS_DIR, experiment, key);
-  if (resultsDirectory === undefined && dir === join(COMMITTED_RESULTS_DIR, experiment, key) && !complete(dir) && complete(scratchCopy)) {
-    const tmp = `${dir}.promote-${process.pid}`;
-    mkdirSync(dirname(dir), { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
-    cpSync(scratchCopy, tmp, { recursive: true });
-    try {
-      renameSync(tmp, dir);
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      if (!complete(dir)) throw e; // another kernel promoted it first
-    }
-  }
+  if (resultsDirectory === undefined) promoteScratchCopy(experiment, key);
   const csvPath = join(dir, "results.csv");
   const metaPath = join(dir, "meta.json");
   const readBack = (): CachedResult => readResult(dir);
