@@ -166,7 +166,7 @@ export async function showFigure(original: Figure, opts: { name?: string; width?
     if (replacing) console.log(`wrote ${relative(REPO_ROOT, join(dir, opts.name))}.png/.svg over an earlier run's; what made them: ${opts.name}.provenance.json`);
   }
   const id = `nppo-${createHash("sha256").update(json(figure)).digest("hex").slice(0, 12)}`;
-  sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(figure) }));
+  sendDisplay(figureBundle(figure, png, { id, width, height, title: figureTitle(original).replace(/<br>/g, " ") }));
 }
 
 /**
