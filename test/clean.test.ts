@@ -104,3 +104,20 @@ test("the reproduction takes a result merged into scratch/results/ into data/res
     rmSync(join(COMMITTED_RESULTS_DIR, name), { recursive: true, force: true });
   }
 });
+
+test("a result read from a throwaway store under the system temp dir is recorded by experiment and key only, so provenance does not change between reruns", async () => {
+  const { runCached, resultsUsed } = await import("../lib/experiments/cache");
+  const { initBackend } = await import("../lib/backend");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const store = mkdtempSync(join(tmpdir(), "nppo-probe-test-"));
+  try {
+    const id = { name: "nppo-test-used", module: join(REPO_ROOT, "lib", "stats.ts"), usesBackend: false };
+    const r = await runCached(id, { probe: 1 }, await initBackend({ quiet: true }), () => [{ a: 1 }], store);
+    const key = r.dir.split("/").pop()!;
+    assert.ok(resultsUsed().includes(`(temporary store)/nppo-test-used/${key}`), JSON.stringify(resultsUsed()));
+    assert.ok(!resultsUsed().some((u) => u.includes(store)));
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});

@@ -212,4 +212,9 @@ test("SVG export: the same drawing gives the same file whatever plotly's random 
   const p = canonicalSvg(panels("123456", "7c6391"));
   assert.equal(canonicalSvg(panels("abcdef", "dff05a")), p);
   assert.ok(!p.includes("7c6391"));
+  // Pattern fills (hatched bars) carry random ids of their own, defined once and referenced by url().
+  const hatched = (uid: string, a: string, b: string) => `<svg class="main-svg"><defs id="defs-${uid}"><pattern id="p${a}-1"/><pattern id="p${b}-1"/></defs><path style="fill: url('#p${a}-1');"/><path style="fill: url('#p${b}-1');"/></svg>`;
+  const h = canonicalSvg(hatched("123456", "100d4d-b8a726", "100d4d-2a712b"));
+  assert.equal(canonicalSvg(hatched("abcdef", "bdea24-fc266a", "bdea24-69ef8c")), h);
+  assert.ok(!h.includes("100d4d") && /id="p[0-9a-f]{6}-0".*id="p[0-9a-f]{6}-1"/.test(h), h);
 });

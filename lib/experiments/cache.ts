@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { lockResults, ResultsLockedError } from "./locks";
-import { dirname, join, relative, sep } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, sep } from "node:path";
 import type { BackendInfo } from "../backend";
 import { ConfigError } from "./validate";
 import { hashSourceFiles, provenance, Provenance } from "./provenance";
@@ -194,7 +195,9 @@ export function resultsUsed(): string[] {
 
 function noteUsed(r: CachedResult): CachedResult {
   const rel = relative(REPO_ROOT, r.dir);
-  const name = rel.startsWith("..") ? r.dir : rel.split(sep).join("/");
+  // A throwaway store under the system temp dir (a probe run) is named by experiment and key only: its random folder name would make every rerun's provenance differ.
+  const temp = relative(tmpdir(), r.dir);
+  const name = !rel.startsWith("..") ? rel.split(sep).join("/") : !temp.startsWith("..") ? `(temporary store)/${basename(dirname(r.dir))}/${basename(r.dir)}` : r.dir;
   if (!used.includes(name)) used.push(name);
   return r;
 }

@@ -92,6 +92,12 @@ export function canonicalSvg(svg: string): string {
   let out = m ? svg.replace(new RegExp(`(defs-|topdefs-|clip|legend)${m[1]}`, "g"), `$1${HOLE}`) : svg;
   // A figure with one legend per panel names legends 2, 3, … with random ids of their own ("legend27c6391").
   out = out.replace(/(legend\d+)[0-9a-z]{6}(?=["')])/g, `$1${HOLE}`);
+  // Pattern fills (hatched bars) get random ids ("p100d4d-b8a726-1"), in their definitions and url() references: numbered in order of appearance.
+  const patterns = new Map<string, number>();
+  out = out.replace(/\bp[0-9a-f]{6}-[0-9a-f]{6}-\d+\b/g, (pid) => {
+    if (!patterns.has(pid)) patterns.set(pid, patterns.size);
+    return `p${HOLE}-${patterns.get(pid)}`;
+  });
   // Each trace's group carries its own random id in its class ("trace scatter trace1a2b3c").
   let k = 0;
   out = out.replace(/(class="trace [a-z]+ trace)([0-9a-z]+)"/g, (_all, head: string) => `${head}${HOLE}t${k++}"`);
