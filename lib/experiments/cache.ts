@@ -195,9 +195,10 @@ export function resultsUsed(): string[] {
 
 function noteUsed(r: CachedResult): CachedResult {
   const rel = relative(REPO_ROOT, r.dir);
-  // A throwaway store under the system temp dir (a probe run) is named by experiment and key only: its random folder name would make every rerun's provenance differ.
-  const temp = relative(tmpdir(), r.dir);
-  const name = !rel.startsWith("..") ? rel.split(sep).join("/") : !temp.startsWith("..") ? `(temporary store)/${basename(dirname(r.dir))}/${basename(r.dir)}` : r.dir;
+  // A throwaway store under the system temp dir that is not the configured one (a notebook's probe run) is named by
+  // experiment and key only: its random folder name would make every rerun's provenance differ.
+  const throwaway = !relative(tmpdir(), r.dir).startsWith("..") && relative(resultsDir(), r.dir).startsWith("..");
+  const name = !rel.startsWith("..") ? rel.split(sep).join("/") : throwaway ? `(temporary store)/${basename(dirname(r.dir))}/${basename(r.dir)}` : r.dir;
   if (!used.includes(name)) used.push(name);
   return r;
 }
