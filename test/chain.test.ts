@@ -280,4 +280,6 @@ test("widthFigure: per width the min gap (left) and its ratio to exact PPO's at 
   assert.ok(Math.abs(diag.y[0] - (1 + 64 / 1024 + 0.005)) < 1e-12 && Math.abs(diag.y[2] - (1 + 256 / 1024 + 0.005)) < 1e-12);
   assert.equal(diag.line?.dash, "dash");
   assert.ok(line("exact PPO", "x"), "exact PPO on the left panel");
+  const ratioAxis = fig.layout.yaxis2 as { type: string; tickvals?: unknown };
+  assert.ok(ratioAxis.type === "linear" && ratioAxis.tickvals === undefined, "ratios within a few percent of 1 on a linear axis (a log axis had one tick there)");
 });

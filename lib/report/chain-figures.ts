@@ -292,7 +292,9 @@ export function widthFigure(runs: RunSummary[], opts: { schedule: Schedule; exac
   const Ks = [...new Set([...neural, ...opts.exact].map((r) => r.K))].sort((a, b) => a - b);
   ratios.push({ type: "scatter", mode: "lines", name: "ratio 1 (neural = exact)", x: [Ks[0], Ks[Ks.length - 1]], y: [1, 1], line: { color: "#000000", dash: "dot", width: 1 }, legendgroup: "exact", showlegend: false });
   const figure = logLogPanels({ title: opts.title, subtitle: opts.subtitle, xTitle: "horizon K", yTitle: "min<sub>k≤K</sub> gap", xValues: Ks, shareY: false, panels: [{ title: "min gap", traces: gaps }, { title: "neural / exact PPO (1: equal)", traces: ratios }] });
-  figure.layout.yaxis2 = { ...(figure.layout.yaxis2 as object), title: { text: "min gap: neural / exact" } };
+  // The ratios span a few percent around 1, where a log axis has a single tick: a linear axis with ticks.
+  const { tickvals: _v, ticktext: _t, ...ratioAxis } = figure.layout.yaxis2 as Record<string, unknown>;
+  figure.layout.yaxis2 = { ...ratioAxis, type: "linear", tickformat: ".3f", nticks: 8, title: { text: "min gap: neural / exact" } };
   return figure;
 }
 
