@@ -56,6 +56,17 @@ test("a lock left by SIGINT is removed: Ctrl-C stops a run inside a long solver 
   }
 });
 
+test("a process killed (SIGKILL) the instant it has taken its lock leaves none: the watcher runs before the lock exists", async () => {
+  const root = tempDir("instant");
+  const dir = join(root, "key");
+  const script = join(root, "take-and-die.ts");
+  writeFileSync(script, `import { lockResults } from ${JSON.stringify(join(REPO_ROOT, "lib", "experiments", "locks"))};\nlockResults(${JSON.stringify(dir)});\nprocess.kill(process.pid, "SIGKILL");\n`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: REPO_ROOT, encoding: "utf8" });
+  assert.equal(r.signal, "SIGKILL", r.stderr);
+  for (const t0 = Date.now(); existsSync(`${dir}.lock`) && Date.now() - t0 < 10000; ) await new Promise((res) => setTimeout(res, 100));
+  assert.ok(!existsSync(`${dir}.lock`), "the lock is removed");
+});
+
 test("stale locks are found and removed, live ones kept; npm run clean --dry-run lists without removing", () => {
   const root = tempDir("locks");
   mkdirSync(join(root, "improvement"), { recursive: true });

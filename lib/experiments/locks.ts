@@ -3,7 +3,7 @@
  * owner's pid; a live owner is waited for, a dead one's lock taken over, and a lock is removed
  * when its process exits or is killed.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -39,7 +39,9 @@ let cleanupInstalled = false;
  * and also when it is killed (SIGINT at the terminal, SIGTERM, SIGKILL): a JavaScript signal
  * handler would run only when a solver call returns, which would make Ctrl-C wait for it, so a
  * small watcher process (detached, one per lock, polling once a second) removes the lock when
- * its owner is gone and exits when the lock is released.
+ * its owner is gone and exits when the lock is released. The watcher starts before the lock is
+ * created, so a kill at any moment after creation is seen (started after it, a Ctrl-C between
+ * the two left the lock behind).
  */
 function installLockCleanup(): void {
   if (cleanupInstalled) return;
@@ -56,18 +58,26 @@ function installLockCleanup(): void {
   });
 }
 
-const WATCHER = `const fs = require("fs"); const [path, pid] = process.argv.slice(1);
+// Until the lock holds the owner's pid the watcher waits (the owner is creating it); once it
+// has, the lock's removal or a new owner means it was released.
+const WATCHER = `const fs = require("fs"); const [path, pid] = process.argv.slice(1); let held = false;
 const alive = () => { try { process.kill(Number(pid), 0); const st = fs.readFileSync("/proc/" + pid + "/stat", "utf8"); const c = st[st.lastIndexOf(")") + 2]; return c !== "Z" && c !== "X"; } catch (e) { return e.code === "EPERM"; } };
-const tick = () => { let owner; try { owner = fs.readFileSync(path, "utf8"); } catch { process.exit(0); } if (owner !== pid) process.exit(0); if (!alive()) { try { fs.unlinkSync(path); } catch {} process.exit(0); } setTimeout(tick, 1000); };
+const tick = () => { let owner = null; try { owner = fs.readFileSync(path, "utf8"); } catch {}
+  if (owner === pid) { held = true; if (!alive()) { try { fs.unlinkSync(path); } catch {} process.exit(0); } }
+  else if (held || !alive()) process.exit(0);
+  setTimeout(tick, 1000); };
 tick();`;
 
-/** Start the watcher that removes `path` once this process is gone (see installLockCleanup). */
-function watchLock(path: string): void {
+/** Start the watcher that removes `path` once this process is gone (see installLockCleanup);
+ * its handle, to stop it when the lock is not taken. */
+function watchLock(path: string): ChildProcess | undefined {
   try {
     const child = spawn(process.execPath, ["-e", WATCHER, path, String(process.pid)], { detached: true, stdio: "ignore", env: {} });
     child.unref();
+    return child;
   } catch {
     // Without a watcher a dead owner's lock is still taken over by the next run, or removed by `npm run clean`.
+    return undefined;
   }
 }
 
@@ -100,25 +110,30 @@ export function lockResults(dir: string): () => void {
   const path = `${dir}.lock`;
   installLockCleanup();
   mkdirSync(dirname(path), { recursive: true });
+  const watcher = watchLock(path);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldLocks.add(path);
-      watchLock(path);
       return () => {
         heldLocks.delete(path);
         if (existsSync(path)) unlinkSync(path);
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
+        watcher?.kill();
+        throw e;
+      }
       const owner = Number(readFileSync(path, "utf8"));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        watcher?.kill();
         throw new ResultsLockedError(`results ${dir} are being computed by process ${owner}; wait for it, or delete ${path} if that process is not running`);
       }
       unlinkSync(path); // stale: its process is gone
     }
   }
+  watcher?.kill();
   throw new ResultsLockedError(`could not take ${path}`);
 }
