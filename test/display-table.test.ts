@@ -23,3 +23,9 @@ test("a ragged table keeps every value under its own column, blanks where a row 
   assert.equal(cells[4], "-1.07", "the slope sits under 'slope', not under 'K = 32'");
   assert.equal(cells[3], "");
 });
+
+test("counts print whole; a float past 2^53 (an integer to JavaScript) prints to the table's digits", () => {
+  const html = tableBundle(rowsTable([{ runs: 96, psi: 1.0853657548958807e31, small: 0.5 }]), { digits: 3 })["text/html"];
+  const cells = [...html.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(cells, ["96", "1.09e+31", "0.500"]);
+});

@@ -190,8 +190,9 @@ export function toDataFrame(rows: Record<string, unknown>[]): dfd.DataFrame {
   return new dfd.DataFrame(rows);
 }
 
+// A float that grew past 2^53 (a diverging ψ*_k) is an integer too, yet no count: digits, not 17 figures.
 function formatValue(v: unknown, digits: number): string {
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(digits);
+  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : v.toPrecision(digits);
   return String(v);
 }
 
