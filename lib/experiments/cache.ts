@@ -262,7 +262,7 @@ export function findCached(id: ExperimentId, config: unknown, backend: BackendIn
   if (resultsDirectory === undefined) promoteScratchCopy(id.name, key);
   for (const root of resultsDirectory === undefined ? resultsReadDirs() : [resultsDirectory]) {
     const dir = join(root, id.name, key);
-    if (existsSync(join(dir, "meta.json")) && existsSync(join(dir, "results.csv"))) return readResult(dir);
+    if (isComplete(dir)) return readResult(dir);
   }
   return null;
 }
