@@ -14,7 +14,7 @@
 type Listener = (...args: unknown[]) => void;
 
 // Emscripten's two handlers (tfjs-backend-wasm 4.x, both its bundles), without whitespace and semicolons.
-const RETHROWING: Record<"uncaughtException" | "unhandledRejection", string> = {
+const RETHROWING: Record<string, string> = {
   uncaughtException: "function(ex){if(!(exinstanceofExitStatus)){throwex}}",
   unhandledRejection: "function(reason){throwreason}",
 };
@@ -23,11 +23,13 @@ const squeezed = (f: Listener) => f.toString().replace(/[\s;]/g, "");
 
 /** Remove the process handlers that rethrow (Emscripten's, added when the wasm backend loads); returns how many were removed. */
 export function removeRethrowingHandlers(): number {
+  // As a plain emitter: process's typed overloads take one event name at a time (tslab's TypeScript rejects the union).
+  const emitter: NodeJS.EventEmitter = process;
   let removed = 0;
-  for (const [event, source] of Object.entries(RETHROWING) as [keyof typeof RETHROWING, string][]) {
-    for (const listener of process.listeners(event) as Listener[]) {
+  for (const [event, source] of Object.entries(RETHROWING)) {
+    for (const listener of emitter.listeners(event) as Listener[]) {
       if (squeezed(listener) !== source) continue;
-      process.removeListener(event, listener);
+      emitter.removeListener(event, listener);
       removed++;
     }
   }
