@@ -116,6 +116,9 @@ test("figure bundle: static PNG inside the HTML and as image/png, script loads p
   assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
   assert.ok(!b["text/html"].includes(REPO_ROOT), "no folder of this machine in the output");
   assert.match(b["text/html"], /"bundle":"node_modules\/plotly.js-dist-min\/plotly.min.js"/);
+  const marked = figureBundle(fig, png, { id: "fig2", width: 100, height: 100, title: 'ψ*<sub>k</sub> "diverges"' });
+  assert.match(marked["text/html"], /alt="ψ\*k &quot;diverges&quot;"/, "alt text has the title's words, not its markup");
+  assert.equal(marked["text/plain"], '[figure] ψ*k "diverges"');
   assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);
 });
 

@@ -80,8 +80,10 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
 
 /** The MIME bundle of a figure (pure; `png` null when no static image could be made). */
 export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: string; width: number; height: number; title: string }): MimeBundle {
+  // The title is plotly markup (ψ*<sub>k</sub>); alt text and the plain-text line take its words only.
+  const words = opts.title.replace(/<[^>]*>/g, "");
   const image = png
-    ? `<img class="nppo-static" alt="${opts.title.replace(/"/g, "&quot;")}" style="width:100%" src="data:image/png;base64,${png.toString("base64")}">`
+    ? `<img class="nppo-static" alt="${words.replace(/"/g, "&quot;")}" style="width:100%" src="data:image/png;base64,${png.toString("base64")}">`
     : `<pre class="nppo-static">${escapeHtml(staticExportUnavailableReason() || "no static image")}</pre>`;
   const script = `(function () {
   var el = document.currentScript && document.currentScript.previousElementSibling;
@@ -122,7 +124,7 @@ export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: str
 })();`;
   const bundle: MimeBundle = {
     "text/html": `<div id="${opts.id}" class="nppo-figure" style="max-width:${opts.width}px">${image}</div>\n<script type="text/javascript">${script}</script>`,
-    "text/plain": `[figure] ${opts.title}`,
+    "text/plain": `[figure] ${words}`,
   };
   if (png) bundle["image/png"] = png.toString("base64");
   return bundle;
