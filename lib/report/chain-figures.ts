@@ -208,7 +208,7 @@ export function concentrabilityTable(arms: { name: string; rows: Row[] }[]): Rec
       "ψ* at π0": maxOf("psiStar", at0), "max_k ψ*": maxOf("psiStar", sel),
       "ϕ* at π0": maxOf("varphiStar", at0), "max_k ϕ*": maxOf("varphiStar", sel),
       "ν*/ν at π0": maxOf("densityRatioMax", at0), "max_k max_s ν*/ν_k": maxOf("densityRatioMax", sel),
-      "ψ* peaks at": `K = ${worst.K}, m = ${worst.m}, k = ${worst.k}`,
+      "ψ* peaks at": `K = ${worst.K}, ${worst.variant === "exact-ppo" ? "exact PPO" : `m = ${worst.m}`}, k = ${worst.k}`,
     };
   });
 }
