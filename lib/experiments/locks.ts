@@ -111,6 +111,16 @@ export function lockResults(dir: string): () => void {
   installLockCleanup();
   mkdirSync(dirname(path), { recursive: true });
   const watcher = watchLock(path);
+  try {
+    return createLock(dir, path);
+  } catch (e) {
+    watcher?.kill();
+    throw e;
+  }
+}
+
+/** lockResults' creation of the lock file, or a takeover of a dead owner's. */
+function createLock(dir: string, path: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx");
@@ -122,18 +132,13 @@ export function lockResults(dir: string): () => void {
         if (existsSync(path)) unlinkSync(path);
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
-        watcher?.kill();
-        throw e;
-      }
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = Number(readFileSync(path, "utf8"));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        watcher?.kill();
         throw new ResultsLockedError(`results ${dir} are being computed by process ${owner}; wait for it, or delete ${path} if that process is not running`);
       }
       unlinkSync(path); // stale: its process is gone
     }
   }
-  watcher?.kill();
   throw new ResultsLockedError(`could not take ${path}`);
 }
