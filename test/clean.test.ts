@@ -31,6 +31,15 @@ test("results go to scratch/results/ unless the paper-scale reproduction (NPPO_W
   withEnv({ NPPO_RESULTS_DIR: "/tmp/elsewhere", NPPO_WRITE_FILES: "committed" }, () => assert.deepEqual(resultsReadDirs(), ["/tmp/elsewhere"]));
 });
 
+/** Poll `cond` every 0.1 s for at most `ms`; whether it came true. */
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  for (const t0 = Date.now(); !cond(); ) {
+    if (Date.now() - t0 > ms) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 test("a lock left by SIGINT is removed: Ctrl-C stops a run inside a long solver call at once, and its lock goes", async () => {
   const dir = tempDir("sigint");
   const cfg = join(dir, "huge.json");
@@ -38,13 +47,6 @@ test("a lock left by SIGINT is removed: Ctrl-C stops a run inside a long solver 
   const store = join(dir, "store");
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "improvement", "--config", cfg, "--out", join(dir, "out")], { cwd: REPO_ROOT, env: { ...process.env, NPPO_RESULTS_DIR: store }, stdio: "ignore" });
   const locks = () => (existsSync(join(store, "improvement")) ? readdirSync(join(store, "improvement")).filter((f) => f.endsWith(".lock")) : []);
-  const until = async (cond: () => boolean, ms: number) => {
-    for (const t0 = Date.now(); !cond(); ) {
-      if (Date.now() - t0 > ms) return false;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return true;
-  };
   try {
     assert.ok(await until(() => locks().length === 1, 60000), "the run took its lock");
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_code, signal) => r(signal)));
@@ -63,8 +65,7 @@ test("a process killed (SIGKILL) the instant it has taken its lock leaves none: 
   writeFileSync(script, `import { lockResults } from ${JSON.stringify(join(REPO_ROOT, "lib", "experiments", "locks"))};\nlockResults(${JSON.stringify(dir)});\nprocess.kill(process.pid, "SIGKILL");\n`);
   const r = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: REPO_ROOT, encoding: "utf8" });
   assert.equal(r.signal, "SIGKILL", r.stderr);
-  for (const t0 = Date.now(); existsSync(`${dir}.lock`) && Date.now() - t0 < 10000; ) await new Promise((res) => setTimeout(res, 100));
-  assert.ok(!existsSync(`${dir}.lock`), "the lock is removed");
+  assert.ok(await until(() => !existsSync(`${dir}.lock`), 10000), "the lock is removed");
 });
 
 test("stale locks are found and removed, live ones kept; npm run clean --dry-run lists without removing", () => {
