@@ -12,7 +12,7 @@ import { fitPowerLaw, fitConstant, fitEnvelopeConstant, meanAndStandardError, su
 import { runNetworkSweep, validateNetworkSweepConfig } from "../lib/experiments/network-sweep";
 import { parseScale } from "../lib/experiments/scale";
 import { BUNDLE_CANDIDATES, figureBundle, plotlyLocation, tableBundle, toDataFrame } from "../lib/report/display";
-import { logLogFigure, powerOfTwoTicks } from "../lib/report/figures";
+import { logLogFigure, plainLabel, powerOfTwoTicks } from "../lib/report/figures";
 import { tempDir } from "./temp";
 
 const backend = { backend: "cpu" as const, chosenBy: "test", tfjsVersion: "test" };
@@ -116,9 +116,10 @@ test("figure bundle: static PNG inside the HTML and as image/png, script loads p
   assert.ok(!b["text/html"].includes("t</script>"), "figure JSON must not close the script tag");
   assert.ok(!b["text/html"].includes(REPO_ROOT), "no folder of this machine in the output");
   assert.match(b["text/html"], /"bundle":"node_modules\/plotly.js-dist-min\/plotly.min.js"/);
-  const marked = figureBundle(fig, png, { id: "fig2", width: 100, height: 100, title: 'ψ*<sub>k</sub> "diverges"' });
-  assert.match(marked["text/html"], /alt="ψ\*k &quot;diverges&quot;"/, "alt text has the title's words, not its markup");
-  assert.equal(marked["text/plain"], '[figure] ψ*k "diverges"');
+  const marked = figureBundle(fig, png, { id: "fig2", width: 100, height: 100, title: 'ψ*<sub>k</sub> "diverges", η = c·T<sup>−1/2</sup>' });
+  assert.match(marked["text/html"], /alt="ψ\*_k &quot;diverges&quot;, η = c·T\^\(−1\/2\)"/, "alt text has the title as plain-text math, not its markup");
+  assert.equal(marked["text/plain"], '[figure] ψ*_k "diverges", η = c·T^(−1/2)');
+  assert.equal(plainLabel("<b>u<sub>k+1</sub></b><br>x<sup>2</sup>"), "u_{k+1} x^2");
   assert.deepEqual(powerOfTwoTicks([4, 64]).ticktext, ["2<sup>2</sup>", "2<sup>3</sup>", "2<sup>4</sup>", "2<sup>5</sup>", "2<sup>6</sup>"]);
 });
 

@@ -17,7 +17,7 @@ import { dirname, extname, join, relative, sep } from "node:path";
 import * as dfd from "danfojs-node";
 import { REPO_ROOT } from "../util/paths";
 import { userPath } from "../util/paths";
-import { fitSubtitle, type Figure } from "./figures";
+import { fitSubtitle, plainLabel, type Figure } from "./figures";
 import { figuresDir, SCRATCH_FIGURES_DIR } from "./output-files";
 import { writeFigureProvenance } from "./provenance-files";
 import { plotlyBundlePath, staticExporter, staticExportUnavailableReason } from "./static-image";
@@ -80,8 +80,8 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
 
 /** The MIME bundle of a figure (pure; `png` null when no static image could be made). */
 export function figureBundle(figure: Figure, png: Buffer | null, opts: { id: string; width: number; height: number; title: string }): MimeBundle {
-  // The title is plotly markup (ψ*<sub>k</sub>); alt text and the plain-text line take its words only.
-  const words = opts.title.replace(/<[^>]*>/g, "");
+  // The title is plotly markup (ψ*<sub>k</sub>); alt text and the plain-text line take it as plain text.
+  const words = plainLabel(opts.title);
   const image = png
     ? `<img class="nppo-static" alt="${words.replace(/"/g, "&quot;")}" style="width:100%" src="data:image/png;base64,${png.toString("base64")}">`
     : `<pre class="nppo-static">${escapeHtml(staticExportUnavailableReason() || "no static image")}</pre>`;

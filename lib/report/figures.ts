@@ -168,6 +168,20 @@ export function mathLabel(text: string): string {
 }
 
 /**
+ * plotly's markup back to plain-text math, for where it does not render (alt text, a
+ * plain-text output): `<sub>k</sub>` becomes `_k` (`_{k+1}`), `<sup>−1/2</sup>` `^(−1/2)`
+ * (`^2`), a line break a space; other tags are dropped.
+ */
+export function plainLabel(html: string): string {
+  const script = (mark: string, open: string, close: string) => (_m: string, t: string) => (t.length === 1 ? `${mark}${t}` : `${mark}${open}${t}${close}`);
+  return html
+    .replace(/<sub>(.*?)<\/sub>/g, script("_", "{", "}"))
+    .replace(/<sup>(.*?)<\/sup>/g, script("^", "(", ")"))
+    .replace(/<br\s*\/?>/g, " ")
+    .replace(/<[^>]*>/g, "");
+}
+
+/**
  * A run's settings as one line for a subtitle, in the order given, entries without a value
  * left out; the key `mdp` is shown as its value alone:
  * `settingsLine({ mdp: "garnet-s10-a4", β: 0.1, K: 64, m: 1024, T: 4096 })` is
